@@ -74,12 +74,14 @@ TEST_CASE("uniform draws lie in the open interval (0, 1) and use 53 bits", "[rng
   CHECK(std::abs(sum / n - 0.5) < 5.0 / std::sqrt(12.0 * n));
   // The smallest value a 53-bit draw can take is 2^-54; a draw of exactly 0 would be a bug.
   CHECK(lo >= 0x1p-54);
-  CHECK(hi <= 1.0 - 0x1p-54);
+  CHECK(hi <= 1.0 - 0x1p-53);
   // 53 bits: uniform() is two words, high word first.
   random_stream a(1u, stream_id::raid, 2u);
   random_stream b(1u, stream_id::raid, 2u);
   const std::uint64_t w = b.next_u64();
-  CHECK(a.uniform() == (static_cast<double>(w >> 11) + 0.5) * 0x1p-53);
+  CHECK(a.uniform() == static_cast<double>(w >> 11) * 0x1p-53);
+  // The largest draw is 1 - 2^-53, strictly below 1: k 2^-53 with k = 2^53 - 1 is exact.
+  CHECK(static_cast<double>((std::uint64_t{1} << 53) - 1) * 0x1p-53 < 1.0);
 }
 
 TEST_CASE("streams, trials and seeds give distinct sequences", "[rng]") {

@@ -26,6 +26,13 @@ enum class stream_id : std::uint32_t {
   user = 1000,     ///< first id free for embedding programs
 };
 
+/// Stream number of the `index`-th sub-stream of a named stream (for example
+/// the detection draws of threat `index`): id in the top 12 bits, index in the
+/// low 20, so every (stream, index) pair with index < 2^20 is distinct.
+constexpr std::uint32_t sub_stream(stream_id id, std::uint32_t index) {
+  return (static_cast<std::uint32_t>(id) << 20) | (index & 0xfffffu);
+}
+
 /// A stream of random numbers for one (seed, stream, trial).
 class random_stream {
  public:
@@ -55,10 +62,11 @@ class random_stream {
   }
 
   /// Uniform double in the open interval (0, 1) with 53 random bits:
-  /// (k + 0.5) 2^-53 for k uniform in [0, 2^53).
+  /// k 2^-53 for k uniform in [0, 2^53), with k = 0 mapped to 2^-54. Every
+  /// value is exact; the largest is 1 - 2^-53 (k + 0.5 would round to 1).
   double uniform() {
-    constexpr double two_m53 = 1.0 / 9007199254740992.0;
-    return (static_cast<double>(next_u64() >> 11) + 0.5) * two_m53;
+    const std::uint64_t k = next_u64() >> 11;
+    return k == 0 ? 0x1p-54 : static_cast<double>(k) * 0x1p-53;
   }
 
   /// Number of 32-bit words consumed so far.

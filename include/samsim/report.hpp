@@ -1,0 +1,34 @@
+#pragma once
+/// \file report.hpp
+/// Monte Carlo results as an analyst reads them: a JSON document, a summary
+/// table, a CSV row, and a trial's timeline as text. Formatting only: no I/O.
+
+#include <samsim/engagement.hpp>
+#include <samsim/monte_carlo.hpp>
+#include <samsim/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace samsim {
+
+/// The result as JSON: scenario, trials, seed, p_leak, leakers, interceptors_used, by_class, causes,
+/// magazine_exhausted, trials_per_second, ... (keys documented in docs/cli.md).
+/// Timing fields are `elapsed_s` and `trials_per_second` only.
+nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& options,
+                              const monte_carlo_result& result);
+
+/// A readable multi-line summary table.
+std::string format_summary(const scenario& sc, const monte_carlo_options& options, const monte_carlo_result& result);
+
+/// CSV: a header line and one row per line of the summary's quantities.
+std::string format_csv(const scenario& sc, const monte_carlo_options& options, const monte_carlo_result& result);
+
+/// A trial's timeline as a table, one event per line.
+std::string format_trace(const scenario& sc, const std::vector<threat_state>& threats,
+                         const std::vector<threat_outcome>& outcomes, const std::vector<trace_event>& events,
+                         const trial_result& result);
+
+}  // namespace samsim

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds samsim twice (Release, then with
+# AddressSanitizer + UndefinedBehaviorSanitizer) and runs the whole test suite
+# in both builds. Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== Release build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+echo "== Release tests"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== Sanitizer build (ASan + UBSan)"
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMSIM_SANITIZE=ON \
+  -DSAMSIM_BUILD_BENCHMARKS=OFF -DSAMSIM_BUILD_EXAMPLES=ON >/dev/null
+cmake --build build-sanitize -j"$jobs"
+echo "== Sanitizer tests"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-sanitize && ctest --output-on-failure -j"$jobs")
