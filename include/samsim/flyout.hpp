@@ -1,0 +1,266 @@
+#pragma once
+/// \file flyout.hpp
+/// Flyout table: interceptor time of flight and arrival speed to a point
+/// (ground range, height) from the launcher, computed once from the 3-DOF
+/// model, and intercept prediction against a threat trajectory.
+///
+/// How the table is built (flyout_table::build):
+///  - Direct family: for launch elevations 0..90 deg, the interceptor flies a
+///    straight ray from the launcher (lift cancels the component of gravity
+///    normal to the ray, well inside the lateral limit; gravity along the ray
+///    still decelerates it). This is the collision course on a fixed point.
+///  - Lofted family: for launch elevations loft_min..loft_max, the launch axis
+///    is held for loft_hold_s, then the interceptor flies a zero-lift gravity
+///    turn. The member whose path passes through a point reaches it with no
+///    homing command, so "homing on the point" costs nothing extra; this is
+///    the idealisation (a real terminal dive would add a little time).
+///  - Every trajectory is sampled at the same times t_j = j step. Neighbouring
+///    members i, i+1 of a family and samples j, j+1 bound a quadrilateral in
+///    (ground range, height), split into two triangles; each grid node inside
+///    a triangle gets time and speed by linear interpolation over it. A node
+///    keeps the least time over all triangles of both families whose
+///    interpolated speed is >= min_speed_mps. So each trajectory is flown once,
+///    and the folds of a family (up and down legs) resolve to the earliest time.
+///  - at() interpolates bilinearly between the four nodes around the point and
+///    is reachable only if all four are (the envelope edge is resolved to one
+///    grid cell, conservatively) and the point is within the envelope limits.
+
+#include <samsim/interceptor.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <vector>
+
+namespace samsim {
+
+/// Time of flight and arrival speed to one point.
+struct flyout_point {
+  bool reachable = false;
+  double time_of_flight_s = 0.0;
+  double speed_mps = 0.0;
+};
+
+/// Resolution of the table and of the trajectory families.
+struct flyout_options {
+  double integration_step_s = 0.1;      ///< RK4 step and trajectory sampling interval
+  double range_step_m = 500.0;          ///< grid spacing in ground range (adjusted to divide max range)
+  double height_step_m = 250.0;         ///< grid spacing in height (adjusted to divide the height span)
+  double ray_elevation_step_deg = 0.5;  ///< direct family: 0, step, ..., 90 deg
+  double loft_min_elevation_deg = 2.0;
+  double loft_max_elevation_deg = 80.0;
+  double loft_elevation_step_deg = 0.5;
+  double loft_hold_s = 1.5;             ///< launch axis held before the gravity turn
+  double max_flight_time_s = 300.0;
+  double stop_speed_fraction = 0.8;     ///< rays stop after burnout below this x min_speed_mps
+};
+
+/// Kinematic flyout table on a regular (ground range, height) grid.
+class flyout_table {
+ public:
+  /// A point function for tests and simple models: (ground range, height) -> point.
+  using point_function = std::function<flyout_point(double ground_range_m, double height_m)>;
+
+  /// Builds the table from the 3-DOF model (see the file comment). Validates inputs.
+  static flyout_table build(const interceptor_kinematics& kinematics, const envelope_limits& limits,
+                            const flyout_options& options = {});
+
+  /// A table sampled from a user function at the grid nodes (analytic tests).
+  /// Nodes where fn is unreachable or slower than min_speed_mps are unreachable.
+  static flyout_table from_function(const envelope_limits& limits, double range_step_m, double height_step_m,
+                                    const point_function& fn);
+
+  /// Time of flight and arrival speed to a point; unreachable outside the limits,
+  /// or when any of the four surrounding nodes is unreachable. NaN-safe.
+  flyout_point at(double ground_range_m, double height_m) const noexcept {
+    if (!(ground_range_m >= limits_.min_range_m && ground_range_m <= limits_.max_range_m &&
+          height_m >= limits_.min_height_m && height_m <= limits_.max_height_m))
+      return {};
+    const double fr = ground_range_m * inv_range_step_;
+    const double fh = (height_m - grid_height0_m_) * inv_height_step_;
+    const int i = std::min(static_cast<int>(fr), range_nodes_ - 2);
+    const int j = std::min(static_cast<int>(fh), height_nodes_ - 2);
+    const double u = fr - i;
+    const double v = fh - j;
+    const node* n = nodes_.data() + static_cast<std::ptrdiff_t>(j) * range_nodes_ + i;
+    const node& a = n[0];
+    const node& b = n[1];
+    const node& c = n[range_nodes_];
+    const node& d = n[range_nodes_ + 1];
+    if (!(std::max(std::max(a.time_of_flight_s, b.time_of_flight_s), std::max(c.time_of_flight_s, d.time_of_flight_s)) <
+          unreachable))
+      return {};
+    const double wa = (1 - u) * (1 - v), wb = u * (1 - v), wc = (1 - u) * v, wd = u * v;
+    return {true, wa * a.time_of_flight_s + wb * b.time_of_flight_s + wc * c.time_of_flight_s + wd * d.time_of_flight_s,
+            wa * a.speed_mps + wb * b.speed_mps + wc * c.speed_mps + wd * d.speed_mps};
+  }
+
+  /// Largest time of flight over reachable nodes: no intercept can take longer.
+  double max_time_of_flight_s() const noexcept { return max_time_of_flight_s_; }
+
+  /// Largest ground range reachable at a height (searched with at() on a
+  /// resolution_m scan), or -1 if nothing is reachable at that height.
+  double max_range_at_m(double height_m, double resolution_m = 50.0) const noexcept;
+
+  const envelope_limits& limits() const noexcept { return limits_; }
+  double range_step_m() const noexcept { return 1.0 / inv_range_step_; }
+  double height_step_m() const noexcept { return 1.0 / inv_height_step_; }
+  int range_nodes() const noexcept { return range_nodes_; }
+  int height_nodes() const noexcept { return height_nodes_; }
+
+ private:
+  struct node {
+    float time_of_flight_s;
+    float speed_mps;
+  };
+  static constexpr float unreachable = std::numeric_limits<float>::infinity();
+
+  flyout_table(const envelope_limits& limits, double range_step_m, double height_step_m);
+  friend struct flyout_builder;
+
+  envelope_limits limits_{};
+  double grid_height0_m_ = 0.0;
+  double inv_range_step_ = 1.0;
+  double inv_height_step_ = 1.0;
+  int range_nodes_ = 2;
+  int height_nodes_ = 2;
+  double max_time_of_flight_s_ = 0.0;
+  std::vector<node> nodes_;  ///< row-major: height index, then range index
+};
+
+/// One line of the envelope printout.
+struct envelope_row {
+  double height_m = 0.0;
+  bool reachable = false;           ///< anything reachable at this height
+  double min_range_m = 0.0;         ///< least reachable ground range
+  double max_range_m = 0.0;         ///< largest reachable ground range
+  double time_of_flight_s = 0.0;    ///< to (max_range_m, height_m)
+  double arrival_speed_mps = 0.0;   ///< at (max_range_m, height_m)
+};
+
+/// Envelope per height: heights from min to max height every height_step_m
+/// (the last row at max height), ranges resolved to range_resolution_m.
+std::vector<envelope_row> envelope_table(const flyout_table& table, double height_step_m,
+                                         double range_resolution_m = 50.0);
+
+/// Result of intercept prediction. Times absolute; position of the intercept point.
+struct intercept_prediction {
+  bool feasible = false;
+  double intercept_time_s = 0.0;
+  double time_of_flight_s = 0.0;
+  double ground_range_m = 0.0;
+  double height_m = 0.0;
+};
+
+/// Search settings for predict_intercept.
+struct intercept_search_options {
+  double max_scan_step_s = 1.0;    ///< longest forward scan step
+  double min_scan_step_s = 1e-3;   ///< shortest (for very fast targets)
+  double time_tolerance_s = 1e-6;  ///< bisection stops at this bracket width
+  int max_bisections = 60;         ///< iteration cap per bisection
+};
+
+/// Earliest t in [launch_time_s, latest_time_s] with launch_time_s + tof(p(t)) = t
+/// and p(t) inside the envelope, where p = position_enu_m(t) is the threat
+/// position (Eigen::Vector3d, ENU relative to the launcher).
+///
+/// f(t) = launch + tof(p(t)) - t is defined only inside the envelope. The scan
+/// runs forward from launch to min(latest, launch + max tof) with steps chosen
+/// so the threat moves at most one grid cell (in ground range and in height)
+/// per step, at most max_scan_step_s: a stretch inside the table's envelope
+/// (which is itself resolved to one cell) is therefore never stepped over
+/// unless the threat's path through it is shorter than a cell. A sign change
+/// of f between two reachable scan points is bisected; when the threat enters
+/// or leaves the envelope between scan points, the boundary crossing is first
+/// bisected on reachability and f is checked at it, so a root just inside the
+/// edge is found. Two roots inside one scan step (f dipping below zero and back
+/// within a cell) are not resolved. No allocation.
+template <class PositionFn>
+intercept_prediction predict_intercept(const flyout_table& table, double launch_time_s, double latest_time_s,
+                                       PositionFn&& position_enu_m, const intercept_search_options& search = {}) {
+  struct probe {
+    double t;
+    bool reachable;
+    double f;
+    double range_m;
+    double height_m;
+    double tof_s;
+  };
+  auto eval = [&](double t) {
+    const Eigen::Vector3d p = position_enu_m(t);
+    probe q{t, false, 0.0, std::hypot(p.x(), p.y()), p.z(), 0.0};
+    const flyout_point fp = table.at(q.range_m, q.height_m);
+    q.reachable = fp.reachable;
+    q.tof_s = fp.time_of_flight_s;
+    q.f = launch_time_s + fp.time_of_flight_s - t;
+    return q;
+  };
+  auto answer = [&](const probe& q) {
+    return intercept_prediction{true, q.t, q.t - launch_time_s, q.range_m, q.height_m};
+  };
+  // Root of f in [a, b], both reachable, f(a) and f(b) of opposite sign (or f(b) == 0).
+  auto bisect_root = [&](probe a, probe b) -> intercept_prediction {
+    if (a.f == 0.0) return answer(a);
+    for (int i = 0; i < search.max_bisections && b.t - a.t > search.time_tolerance_s; ++i) {
+      const probe m = eval(0.5 * (a.t + b.t));
+      if (!m.reachable) return {};  // envelope not convex within the step: sub-cell, give up here
+      if ((m.f > 0.0) == (a.f > 0.0) && m.f != 0.0)
+        a = m;
+      else
+        b = m;
+    }
+    return answer(b);
+  };
+  // Boundary between a reachable and an unreachable probe: the reachable side.
+  auto bisect_edge = [&](probe in, probe out) {
+    for (int i = 0; i < search.max_bisections && std::abs(out.t - in.t) > search.time_tolerance_s; ++i) {
+      const probe m = eval(0.5 * (in.t + out.t));
+      if (m.reachable)
+        in = m;
+      else
+        out = m;
+    }
+    return in;
+  };
+  auto opposite = [](const probe& a, const probe& b) { return (a.f > 0.0) != (b.f > 0.0) || b.f == 0.0; };
+
+  const double end_s = std::min(latest_time_s, launch_time_s + table.max_time_of_flight_s());
+  if (!(end_s >= launch_time_s)) return {};
+  const double inv_dr = 1.0 / table.range_step_m();
+  const double inv_dh = 1.0 / table.height_step_m();
+  probe prev = eval(launch_time_s);
+  if (prev.reachable && prev.f == 0.0) return answer(prev);
+  double step_s = search.max_scan_step_s;
+  while (prev.t < end_s) {
+    double t_next = std::min(prev.t + step_s, end_s);
+    probe next = eval(t_next);
+    double cells = std::max(std::abs(next.range_m - prev.range_m) * inv_dr, std::abs(next.height_m - prev.height_m) * inv_dh);
+    while (cells > 1.0 && t_next - prev.t > search.min_scan_step_s) {
+      t_next = prev.t + std::max(search.min_scan_step_s, 0.9 * (t_next - prev.t) / cells);
+      next = eval(t_next);
+      cells = std::max(std::abs(next.range_m - prev.range_m) * inv_dr, std::abs(next.height_m - prev.height_m) * inv_dh);
+    }
+    if (prev.reachable && next.reachable) {
+      if (opposite(prev, next)) return bisect_root(prev, next);
+    } else if (prev.reachable) {
+      const probe edge = bisect_edge(prev, next);
+      if (opposite(prev, edge)) return bisect_root(prev, edge);
+    } else if (next.reachable) {
+      const probe edge = bisect_edge(next, prev);
+      if (edge.f == 0.0) return answer(edge);
+      if (opposite(edge, next)) return bisect_root(edge, next);
+    }
+    // Next proposal: aim for about 0.9 cell per step.
+    const double dt = t_next - prev.t;
+    step_s = cells > 0.0 ? std::min(search.max_scan_step_s, std::max(search.min_scan_step_s, 0.9 * dt / cells))
+                         : search.max_scan_step_s;
+    prev = next;
+  }
+  return {};
+}
+
+}  // namespace samsim

@@ -1,0 +1,336 @@
+// Tests of flyout.hpp: the flyout table against direct 3-DOF integration, the
+// envelope, and intercept prediction against closed-form constant-speed cases.
+#include <samsim/flyout.hpp>
+
+#include <samsim/rng.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+using namespace samsim;
+
+namespace {
+
+// The interceptor and envelope of examples/scenarios/reference-raid.json.
+interceptor_kinematics reference_interceptor() {
+  interceptor_kinematics k;
+  k.launch_mass_kg = 1800.0;
+  k.specific_impulse_s = 250.0;
+  k.phases = {{250000.0, 6.0}, {40000.0, 15.0}};
+  k.reference_area_m2 = 0.16;
+  k.cd_vs_mach = {{0.0, 0.3}, {0.9, 0.35}, {1.2, 0.55}, {2.0, 0.45}, {4.0, 0.32}, {8.0, 0.25}};
+  k.max_lateral_accel_mps2 = 300.0;
+  k.navigation_ratio = 4.0;
+  return k;
+}
+const envelope_limits reference_limits{3000.0, 250000.0, 10.0, 30000.0, 400.0};
+
+const flyout_table& reference_table() {
+  static const flyout_table table = flyout_table::build(reference_interceptor(), reference_limits);
+  return table;
+}
+
+constexpr double g0 = 9.80665;
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// --- Direct integration, independent of the table's triangulation --------------
+// Each family member is flown here with the public 3-DOF propagator and the
+// point is hit exactly: the ray along the line of sight, and the lofted member
+// whose path passes through the point, found by scanning launch elevation and
+// bisecting on the height at the point's ground range.
+
+struct arrival {
+  bool ok = false;
+  double time_s = inf;
+  double speed_mps = 0.0;
+};
+
+arrival fly_ray_to(double range_m, double height_m, double step_s) {
+  const auto k = reference_interceptor();
+  const double distance_m = std::hypot(range_m, height_m);
+  const Eigen::Vector3d axis = Eigen::Vector3d(range_m, 0.0, height_m) / distance_m;
+  point_mass_state s;
+  s.mass_kg = k.launch_mass_kg;
+  double prev_d = 0.0, prev_v = 0.0;
+  for (int j = 1; j * step_s <= 300.0; ++j) {
+    s = propagate(k, s, j * step_s - s.time_s, step_s, axis, force_switches{},
+                  [](const point_mass_state&) { return Eigen::Vector3d(0.0, 0.0, g0); });
+    s.time_s = j * step_s;
+    const double d = s.position_enu_m.norm();
+    const double v = s.velocity_enu_mps.norm();
+    if (d >= distance_m) {
+      const double f = (distance_m - prev_d) / (d - prev_d);
+      return {true, (j - 1 + f) * step_s, prev_v + f * (v - prev_v)};
+    }
+    prev_d = d;
+    prev_v = v;
+  }
+  return {};
+}
+
+struct crossing {
+  bool ok = false;
+  double height_m = 0.0;
+  double time_s = 0.0;
+  double speed_mps = 0.0;
+};
+
+crossing fly_loft_to_range(double elevation_rad, double range_m, const flyout_options& o) {
+  const auto k = reference_interceptor();
+  const Eigen::Vector3d axis(std::cos(elevation_rad), 0.0, std::sin(elevation_rad));
+  point_mass_state s;
+  s.mass_kg = k.launch_mass_kg;
+  point_mass_state prev = s;
+  for (int j = 1; j * o.integration_step_s <= o.max_flight_time_s; ++j) {
+    s = propagate(k, s, j * o.integration_step_s - s.time_s, o.integration_step_s, axis, force_switches{},
+                  [&](const point_mass_state& x) {
+                    return x.time_s < o.loft_hold_s ? Eigen::Vector3d(0.0, 0.0, g0) : Eigen::Vector3d::Zero();
+                  });
+    s.time_s = j * o.integration_step_s;
+    if (s.position_enu_m.x() >= range_m) {
+      const double f = (range_m - prev.position_enu_m.x()) / (s.position_enu_m.x() - prev.position_enu_m.x());
+      return {true, prev.position_enu_m.z() + f * (s.position_enu_m.z() - prev.position_enu_m.z()),
+              prev.time_s + f * o.integration_step_s,
+              prev.velocity_enu_mps.norm() + f * (s.velocity_enu_mps.norm() - prev.velocity_enu_mps.norm())};
+    }
+    if (s.position_enu_m.z() < -20000.0) break;  // far below: the sign of (height - h) is settled
+    prev = s;
+  }
+  return {};
+}
+
+// Least time over the ray and every lofted member through (range, height) that
+// arrives with at least min_speed.
+double direct_time_of_flight_s(double range_m, double height_m, const flyout_options& o, double min_speed_mps) {
+  double best = inf;
+  const arrival ray = fly_ray_to(range_m, height_m, o.integration_step_s);
+  if (ray.ok && ray.speed_mps >= min_speed_mps) best = ray.time_s;
+  const double deg = 3.14159265358979323846 / 180.0;
+  auto miss = [&](double e_rad) {
+    const crossing c = fly_loft_to_range(e_rad, range_m, o);
+    return c;
+  };
+  const double scan_deg = 1.0;
+  crossing prev = miss(o.loft_min_elevation_deg * deg);
+  double prev_e = o.loft_min_elevation_deg * deg;
+  for (double e_deg = o.loft_min_elevation_deg + scan_deg; e_deg <= o.loft_max_elevation_deg + 1e-9; e_deg += scan_deg) {
+    const double e = e_deg * deg;
+    const crossing c = miss(e);
+    if (prev.ok && c.ok && (prev.height_m - height_m) * (c.height_m - height_m) <= 0.0) {
+      double lo = prev_e, hi = e;
+      double g_lo = prev.height_m - height_m;
+      crossing mid = c;
+      for (int i = 0; i < 40; ++i) {
+        const double m = 0.5 * (lo + hi);
+        mid = miss(m);
+        if (!mid.ok) break;
+        if ((mid.height_m - height_m) * g_lo > 0.0) {
+          lo = m;
+          g_lo = mid.height_m - height_m;
+        } else {
+          hi = m;
+        }
+      }
+      if (mid.ok && std::abs(mid.height_m - height_m) < 1.0 && mid.speed_mps >= min_speed_mps)
+        best = std::min(best, mid.time_s);
+    }
+    prev = c;
+    prev_e = e;
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("flyout table time of flight is within 0.5% of direct integration inside the envelope", "[flyout]") {
+  const flyout_table& table = reference_table();
+  const flyout_options options;
+  random_stream rs(20261122u, std::uint32_t{1001}, 0u);
+  int compared = 0;
+  double worst = 0.0;
+  for (int attempt = 0; attempt < 400 && compared < 30; ++attempt) {
+    const double r = 3000.0 + rs.uniform() * 147000.0;
+    const double h = 10.0 + rs.uniform() * 29990.0;
+    const flyout_point p = table.at(r, h);
+    if (!p.reachable) continue;
+    const double direct_s = direct_time_of_flight_s(r, h, options, reference_limits.min_speed_mps);
+    INFO("point (" << r << " m, " << h << " m): table " << p.time_of_flight_s << " s, direct " << direct_s << " s");
+    REQUIRE(direct_s < inf);  // reachable in the table => reachable by direct integration
+    CHECK(p.time_of_flight_s == Approx(direct_s).epsilon(0.005));
+    worst = std::max(worst, std::abs(p.time_of_flight_s / direct_s - 1.0));
+    ++compared;
+  }
+  CHECK(compared == 30);
+  WARN("worst relative tof error over " << compared << " points: " << worst);
+}
+
+TEST_CASE("flyout table is accurate next to its outer edge too", "[flyout]") {
+  const flyout_table& table = reference_table();
+  const flyout_options options;
+  for (double h : {500.0, 8000.0, 16000.0, 29000.0}) {
+    const double r = table.max_range_at_m(h) - 300.0;
+    REQUIRE(r > 0.0);
+    const flyout_point p = table.at(r, h);
+    REQUIRE(p.reachable);
+    const double direct_s = direct_time_of_flight_s(r, h, options, reference_limits.min_speed_mps);
+    INFO("point (" << r << " m, " << h << " m): table " << p.time_of_flight_s << " s, direct " << direct_s << " s");
+    CHECK(p.time_of_flight_s == Approx(direct_s).epsilon(0.005));
+  }
+}
+
+TEST_CASE("flyout table respects the envelope limits and is NaN-safe", "[flyout]") {
+  const flyout_table& table = reference_table();
+  CHECK(table.at(20000.0, 5000.0).reachable);
+  CHECK_FALSE(table.at(2999.0, 5000.0).reachable);   // inside min range
+  CHECK_FALSE(table.at(20000.0, 30001.0).reachable); // above max height
+  CHECK_FALSE(table.at(20000.0, 5.0).reachable);     // below min height
+  CHECK_FALSE(table.at(std::nan(""), 5000.0).reachable);
+  CHECK_FALSE(table.at(20000.0, std::nan("")).reachable);
+  CHECK_FALSE(table.at(249000.0, 10000.0).reachable); // beyond kinematic reach of this interceptor
+  CHECK(table.max_time_of_flight_s() > 100.0);
+  CHECK(table.max_time_of_flight_s() <= flyout_options{}.max_flight_time_s);
+  // Time of flight grows with range along a height (a sanity property of any flyout).
+  double prev = 0.0;
+  for (double r = 5000.0; r < 100000.0; r += 5000.0) {
+    const auto p = table.at(r, 10000.0);
+    REQUIRE(p.reachable);
+    CHECK(p.time_of_flight_s > prev);
+    prev = p.time_of_flight_s;
+  }
+}
+
+TEST_CASE("envelope_table reports max range and time of flight per height consistent with at()", "[flyout]") {
+  const flyout_table& table = reference_table();
+  const auto rows = envelope_table(table, 5000.0, 50.0);
+  REQUIRE(rows.size() == 7);  // 10 m, 5010, ..., 25010, 30000
+  CHECK(rows.front().height_m == 10.0);
+  CHECK(rows.back().height_m == 30000.0);
+  for (const auto& row : rows) {
+    INFO("height " << row.height_m);
+    REQUIRE(row.reachable);
+    CHECK(row.min_range_m == Approx(3000.0));
+    CHECK(table.at(row.max_range_m, row.height_m).reachable);
+    CHECK_FALSE(table.at(row.max_range_m + 50.0, row.height_m).reachable);
+    CHECK(row.time_of_flight_s == table.at(row.max_range_m, row.height_m).time_of_flight_s);
+    CHECK(row.arrival_speed_mps >= 400.0);
+  }
+}
+
+namespace {
+
+// Constant-speed interceptor: tof = slant range / v, everywhere within the limits.
+constexpr double interceptor_speed_mps = 1000.0;
+const envelope_limits analytic_limits{3000.0, 100000.0, 0.0, 20000.0, 0.0};
+
+const flyout_table& constant_speed_table() {
+  static const flyout_table table =
+      flyout_table::from_function(analytic_limits, 250.0, 250.0, [](double r, double h) {
+        return flyout_point{true, std::hypot(r, h) / interceptor_speed_mps, interceptor_speed_mps};
+      });
+  return table;
+}
+
+// Earliest root t >= t_launch of |p0 + v t| = vm (t - t_launch): the quadratic
+// (|v|^2 - vm^2) t^2 + 2 (p0.v + vm^2 tL) t + |p0|^2 - vm^2 tL^2 = 0.
+double closed_form_intercept_s(const Eigen::Vector3d& p0, const Eigen::Vector3d& v, double t_launch) {
+  const double vm = interceptor_speed_mps;
+  const double a = v.squaredNorm() - vm * vm;
+  const double b = 2.0 * (p0.dot(v) + vm * vm * t_launch);
+  const double c = p0.squaredNorm() - vm * vm * t_launch * t_launch;
+  if (std::abs(a) < 1e-9) return -c / b >= t_launch ? -c / b : inf;  // equal speeds: linear
+  const double disc = b * b - 4 * a * c;
+  if (disc < 0) return inf;
+  double best = inf;
+  for (double root : {(-b - std::sqrt(disc)) / (2 * a), (-b + std::sqrt(disc)) / (2 * a)})
+    if (root >= t_launch && root < best) best = root;
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("from_function tables interpolate the function bilinearly", "[flyout]") {
+  const flyout_table& table = constant_speed_table();
+  // Bilinear error of sqrt(r^2 + h^2) over a 250 m cell is <= 250^2 / (8 r) / v (<= 2.6 ms at 3 km).
+  random_stream rs(7u, std::uint32_t{1002}, 0u);
+  for (int i = 0; i < 2000; ++i) {
+    const double r = 3000.0 + rs.uniform() * 97000.0;
+    const double h = rs.uniform() * 20000.0;
+    const auto p = table.at(r, h);
+    REQUIRE(p.reachable);
+    REQUIRE(std::abs(p.time_of_flight_s - std::hypot(r, h) / interceptor_speed_mps) < 250.0 * 250.0 / (8.0 * r) / 1000.0 * 1.01 + 1e-5);
+  }
+}
+
+TEST_CASE("predict_intercept matches the closed-form constant-speed intercept", "[flyout][predict]") {
+  const flyout_table& table = constant_speed_table();
+  struct scenario {
+    Eigen::Vector3d p0, v;
+    double t_launch;
+  };
+  const scenario cases[] = {
+      {{150000.0, 0.0, 50.0}, {-250.0, 0.0, 0.0}, 100.0},          // sea-skimmer head-on, enters at max range
+      {{90000.0, -40000.0, 8000.0}, {0.0, 280.0, 0.0}, 20.0},      // crossing aircraft
+      {{60000.0, 20000.0, 15000.0}, {-1500.0, -300.0, -300.0}, 5.0},  // fast diving threat
+      {{5000.0, 5000.0, 3000.0}, {200.0, 150.0, 0.0}, 0.0},        // receding, slower than the interceptor
+      {{400000.0, 0.0, 10000.0}, {-2000.0, 0.0, 0.0}, 120.0},     // fast, enters late
+  };
+  for (const auto& c : cases) {
+    auto position = [&](double t) -> Eigen::Vector3d { return c.p0 + c.v * t; };
+    const double expected = closed_form_intercept_s(c.p0, c.v, c.t_launch);
+    REQUIRE(expected < inf);
+    const Eigen::Vector3d at_intercept = position(expected);
+    REQUIRE(std::hypot(at_intercept.x(), at_intercept.y()) <= analytic_limits.max_range_m);
+    REQUIRE(at_intercept.z() >= analytic_limits.min_height_m);
+    REQUIRE(at_intercept.z() <= analytic_limits.max_height_m);
+    const auto pred = predict_intercept(table, c.t_launch, 1e4, position);
+    INFO("p0 " << c.p0.transpose() << " v " << c.v.transpose() << " launch " << c.t_launch);
+    REQUIRE(pred.feasible);
+    // Table tof error <= 2.6 ms (bilinear bound above); the root moves by at most that / (1 - |v|/vm) ~ 10 ms.
+    CHECK(pred.intercept_time_s == Approx(expected).margin(0.02));
+    CHECK(pred.time_of_flight_s == Approx(pred.intercept_time_s - c.t_launch).margin(1e-9));
+    CHECK(pred.height_m == Approx(position(pred.intercept_time_s).z()).margin(1e-6));
+  }
+}
+
+TEST_CASE("predict_intercept reports none when no intercept exists", "[flyout][predict]") {
+  const flyout_table& table = constant_speed_table();
+  auto never_inside = [](double t) -> Eigen::Vector3d { return {80000.0 - 200.0 * t, 0.0, 25000.0}; };  // too high
+  CHECK_FALSE(predict_intercept(table, 0.0, 1e4, never_inside).feasible);
+  auto outrunning = [](double t) -> Eigen::Vector3d { return {20000.0 + 1500.0 * t, 0.0, 5000.0}; };  // faster than 1000 m/s
+  CHECK_FALSE(predict_intercept(table, 0.0, 1e4, outrunning).feasible);
+  // A head-on target met at t = 205 s (launch at 110 s, 2000 m/s closing: 300 km + 110 km
+  // = 2000 t, ground range 95 km) is not met before latest = 200 s.
+  auto head_on = [](double t) -> Eigen::Vector3d { return {300000.0 - 1000.0 * t, 0.0, 5000.0}; };
+  const double expected = closed_form_intercept_s({300000.0, 0.0, 5000.0}, {-1000.0, 0.0, 0.0}, 110.0);
+  CHECK(expected == Approx(205.0).margin(0.2));  // the 5 km height adds ~0.13 s
+  CHECK_FALSE(predict_intercept(table, 110.0, 200.0, head_on).feasible);
+  const auto pred = predict_intercept(table, 110.0, 210.0, head_on);
+  REQUIRE(pred.feasible);
+  CHECK(pred.intercept_time_s == Approx(expected).margin(0.02));
+  // Launched too early: the interceptor would reach the envelope edge before the
+  // target enters it (launch 0, target enters at max range at t = 800 s).
+  auto slow_far = [](double t) -> Eigen::Vector3d { return {260000.0 - 200.0 * t, 0.0, 5000.0}; };
+  CHECK_FALSE(predict_intercept(table, 0.0, 1e4, slow_far).feasible);
+  CHECK(predict_intercept(table, 750.0, 1e4, slow_far).feasible);
+}
+
+TEST_CASE("predict_intercept finds a short window through a corner of the envelope", "[flyout][predict]") {
+  const flyout_table& table = constant_speed_table();
+  // A fast climbing target clips the corner (max range 100 km, max height 20 km):
+  // ground range 100 km at t = 1/6 s, height 20 km at t = 0.5 s, so it is inside for
+  // 1/3 s, less than the 1 s maximum scan step. Launch so that the intercept falls
+  // at t = 0.3 s, inside the window.
+  const Eigen::Vector3d p0(100500.0, 0.0, 19500.0), v(-3000.0, 0.0, 1000.0);
+  auto position = [&](double t) -> Eigen::Vector3d { return p0 + v * t; };
+  const double t_launch = 0.3 - position(0.3).norm() / interceptor_speed_mps;
+  const double expected = closed_form_intercept_s(p0, v, t_launch);
+  REQUIRE(expected == Approx(0.3).margin(1e-9));
+  const auto pred = predict_intercept(table, t_launch, 1e4, position);
+  REQUIRE(pred.feasible);
+  CHECK(pred.intercept_time_s == Approx(expected).margin(0.02));
+  // Launched 1 s later there is no intercept inside the window.
+  CHECK_FALSE(predict_intercept(table, t_launch + 1.0, 1e4, position).feasible);
+}
