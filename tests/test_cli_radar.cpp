@@ -1,0 +1,78 @@
+// Tests of `samsim pd` and `samsim snr`: the built command line, run through popen.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+run_result run_cli(const std::string& args) {
+  const std::string command = std::string("'") + SAMSIM_CLI_PATH + "' " + args + " 2>&1";
+  run_result result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+double as_number(const run_result& r) {
+  INFO("output: " << r.output);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(!r.output.empty());
+  REQUIRE(r.output.back() == '\n');
+  std::size_t used = 0;
+  const double value = std::stod(r.output, &used);
+  CHECK(used == r.output.size() - 1);  // a bare number and a newline
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("samsim pd prints Pd as a bare number", "[cli]") {
+  // Source: validation README: Swerling 0, N 1, Pfa 1e-3, 10 dB -> 0.81029237.
+  CHECK(as_number(run_cli("pd --swerling 0 --snr-db 10 --pfa 1e-3 --pulses 1")) == Approx(0.81029237).margin(1e-6));
+  // Source: tests/data/pd_reference.csv row 1,10,1e-06,10,0.791115.
+  CHECK(as_number(run_cli("pd --swerling 1 --snr-db 10 --pfa 1e-6 --pulses 10")) == Approx(0.791115).margin(1e-6));
+}
+
+TEST_CASE("samsim snr prints the required SNR in dB by each method", "[cli]") {
+  // Source: validation README.
+  CHECK(as_number(run_cli("snr --swerling 0 --pd 0.9 --pfa 1e-6 --pulses 1")) == Approx(13.18).margin(0.01));
+  CHECK(as_number(run_cli("snr --swerling 1 --pd 0.9 --pfa 1e-6 --pulses 1 --method exact")) ==
+        Approx(21.14).margin(0.01));
+  CHECK(as_number(run_cli("snr --swerling 0 --pd 0.5 --pfa 1e-6 --pulses 10 --method albersheim")) ==
+        Approx(3.556291380845494).margin(1e-8));
+  CHECK(as_number(run_cli("snr --swerling 0 --pd 0.5 --pfa 1e-6 --pulses 10 --method shnidman")) ==
+        Approx(3.745346308014405).margin(1e-8));
+}
+
+TEST_CASE("samsim pd and snr reject bad arguments with exit code 2", "[cli]") {
+  const auto bad = [](const std::string& args, const std::string& mentions) {
+    const run_result r = run_cli(args);
+    INFO(args << " -> " << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(mentions) != std::string::npos);
+  };
+  bad("pd --swerling 1 --snr-db 3 --pfa 2", "--pfa 2");
+  bad("pd --swerling 1 --snr-db 3 --pfa 0", "--pfa 0");
+  bad("pd --swerling 7 --snr-db 3", "--swerling 7");
+  bad("pd --swerling 1 --snr-db 3 --pulses 0", "--pulses 0");
+  bad("snr --swerling 1 --pd 1.5", "--pd 1.5");
+  bad("snr --swerling 1 --pd 0", "--pd 0");
+  bad("snr --swerling 1 --pd 0.5 --method guess", "--method guess");
+  bad("snr --swerling 1 --pd 0.5 --method albersheim", "albersheim");
+  bad("pd --swerling 1", "--snr-db");  // missing option: CLI11 parse error, also exit 2
+}
