@@ -1,0 +1,141 @@
+// `samsim sweep`: runs a scenario for each value of one key and reports
+// P(at least one leaker) with its interval against the value (CSV + SVG).
+
+#include "command.hpp"
+#include "output.hpp"
+#include "svg_plot.hpp"
+
+#include <samsim/engagement.hpp>
+#include <samsim/monte_carlo.hpp>
+#include <samsim/scenario.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+namespace samsim::cli {
+namespace {
+
+struct sweep_args {
+  std::string scenario_path;
+  std::string pointer;
+  std::string values;
+  std::optional<std::uint64_t> trials;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string csv_path;
+  std::string svg_path;
+  bool quiet = false;
+};
+
+std::vector<nlohmann::json> parse_values(const std::string& list) {
+  std::vector<nlohmann::json> out;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const auto b = item.find_first_not_of(" \t");
+    const auto e = item.find_last_not_of(" \t");
+    if (b == std::string::npos) throw usage_error("--values has an empty item: '" + list + "'");
+    item = item.substr(b, e - b + 1);
+    nlohmann::json v = nlohmann::json::parse(item, nullptr, false);
+    out.push_back(v.is_discarded() ? nlohmann::json(item) : v);
+  }
+  if (out.empty()) throw usage_error("--values needs at least one value");
+  return out;
+}
+
+void sweep_command(const sweep_args& a) {
+  if (a.trials && *a.trials == 0) throw usage_error("--trials must be >= 1");
+  if (a.threads < 0) throw usage_error("--threads must be >= 0 (0: all cores)");
+  const std::vector<nlohmann::json> values = parse_values(a.values);
+  nlohmann::json::json_pointer ptr;
+  try {
+    ptr = nlohmann::json::json_pointer(a.pointer);
+  } catch (const std::exception&) {
+    throw usage_error("--set '" + a.pointer + "' is not a JSON pointer (for example /battery/doctrine/salvo_size)");
+  }
+  const nlohmann::json base = read_scenario_json(a.scenario_path);
+  if (!base.contains(ptr)) throw usage_error(fmt::format("--set {}: no such key in {}", a.pointer, a.scenario_path));
+
+  // Every point is validated before any runs, so a bad value fails fast.
+  std::vector<scenario> scenarios;
+  for (const auto& v : values) {
+    nlohmann::json doc = base;
+    doc[ptr] = v;
+    scenarios.push_back(parse_scenario(doc, fmt::format("{} (with {} = {})", a.scenario_path, a.pointer, v.dump())));
+  }
+
+  const bool numeric = std::all_of(values.begin(), values.end(), [](const nlohmann::json& v) { return v.is_number(); });
+  plot_series series;
+  series.label = "P(at least one leaker), Wilson interval band";
+  std::string csv = "value,trials,p_leak,wilson_lower,wilson_upper,clopper_pearson_lower,clopper_pearson_upper,"
+                    "mean_leakers,mean_leakers_lower,mean_leakers_upper,mean_interceptors_used\n";
+  std::optional<engagement_model> previous;
+  nlohmann::json previous_interceptor;
+  std::cout << fmt::format("samsim sweep: {} over {}\n", scenarios.front().name, a.pointer);
+  std::cout << fmt::format("  {:>14} {:>9} {:>10}   {:<22} {:>12}\n", "value", "trials", "P(leak)", "Wilson interval",
+                           "mean leakers");
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    const scenario& sc = scenarios[k];
+    nlohmann::json doc = base;
+    doc[ptr] = values[k];
+    const nlohmann::json interceptor = doc["battery"]["interceptor"];
+    // The flyout table depends only on the interceptor: reuse it when that is unchanged.
+    const engagement_model model = (previous && interceptor == previous_interceptor)
+                                       ? engagement_model(sc, previous->flyout())
+                                       : engagement_model(sc);
+    monte_carlo_options o;
+    o.trials = a.trials.value_or(sc.monte_carlo.trials);
+    o.seed = a.seed.value_or(sc.monte_carlo.seed);
+    o.confidence = sc.monte_carlo.confidence;
+    o.target_halfwidth = sc.monte_carlo.target_halfwidth;
+    o.threads = a.threads;
+    const monte_carlo_result r = run_monte_carlo(model, o);
+    const auto& e = r.estimates;
+    csv += fmt::format("{},{},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g}\n",
+                       values[k].is_string() ? values[k].get<std::string>() : values[k].dump(), r.tally.trials,
+                       e.p_leak_wilson.estimate, e.p_leak_wilson.lower, e.p_leak_wilson.upper,
+                       e.p_leak_clopper_pearson.lower, e.p_leak_clopper_pearson.upper, e.mean_leakers.estimate,
+                       e.mean_leakers.lower, e.mean_leakers.upper, e.mean_interceptors_used.estimate);
+    std::cout << fmt::format("  {:>14} {:>9} {:>10.5f}   [{:.5f}, {:.5f}]   {:>12.4f}\n", values[k].dump(),
+                             r.tally.trials, e.p_leak_wilson.estimate, e.p_leak_wilson.lower, e.p_leak_wilson.upper,
+                             e.mean_leakers.estimate)
+              << std::flush;
+    series.x.push_back(numeric ? values[k].get<double>() : static_cast<double>(k));
+    series.y.push_back(e.p_leak_wilson.estimate);
+    series.band_low.push_back(e.p_leak_wilson.lower);
+    series.band_high.push_back(e.p_leak_wilson.upper);
+    previous_interceptor = interceptor;
+    previous.emplace(model);
+  }
+  if (!a.csv_path.empty()) write_output(a.csv_path, csv);
+  if (!a.svg_path.empty()) {
+    plot_spec plot;
+    plot.title = fmt::format("{}: P(at least one leaker) vs {}", scenarios.front().name, a.pointer);
+    plot.x_label = numeric ? a.pointer : a.pointer + " (value index)";
+    plot.y_label = "P(at least one leaker)";
+    plot.series.push_back(series);
+    plot.y_max = 1.0;
+    write_output(a.svg_path, svg_line_plot(plot));
+  }
+}
+
+const registrar sweep_reg{40, [](CLI::App& app) {
+  auto a = std::make_shared<sweep_args>();
+  auto* sub = app.add_subcommand("sweep", "Run a scenario for each value of one key; CSV and SVG of P(leak)");
+  sub->add_option("scenario", a->scenario_path, "Scenario file (JSON)")->required();
+  sub->add_option("--set", a->pointer, "JSON pointer of the key to vary, e.g. /raid/0/count")->required();
+  sub->add_option("--values", a->values, "Comma-separated values, e.g. 10,20,40")->required();
+  sub->add_option("--trials", a->trials, "Trials per point (default: the scenario's)");
+  sub->add_option("--seed", a->seed, "Master seed (default: the scenario's; the same for every point)");
+  sub->add_option("--threads", a->threads, "Worker threads (0: all cores)");
+  sub->add_option("--csv", a->csv_path, "Write the sweep as CSV to FILE ('-': stdout)");
+  sub->add_option("--svg", a->svg_path, "Write a plot of P(leak) with its interval band to FILE");
+  sub->callback([a] { sweep_command(*a); });
+}};
+
+}  // namespace
+}  // namespace samsim::cli

@@ -1,0 +1,31 @@
+#pragma once
+// A small SVG line-plot writer for report figures (sweeps, envelopes): axes
+// with ticks, one or more series, an optional shaded band per series.
+
+#include <string>
+#include <vector>
+
+namespace samsim::cli {
+
+struct plot_series {
+  std::string label;
+  std::vector<double> x;
+  std::vector<double> y;
+  std::vector<double> band_low;   ///< optional, same size as x
+  std::vector<double> band_high;  ///< optional, same size as x
+  bool markers = true;
+};
+
+struct plot_spec {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<plot_series> series;
+  bool y_from_zero = true;
+  double y_max = 0.0;  ///< 0: from the data
+};
+
+/// The plot as a standalone SVG document.
+std::string svg_line_plot(const plot_spec& spec);
+
+}  // namespace samsim::cli

@@ -1,0 +1,333 @@
+#include <samsim/monte_carlo.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace samsim {
+
+// ---------------------------------------------------------------------------
+// monte_carlo_tally
+
+void monte_carlo_tally::add(const trial_result& result, const std::vector<threat_state>& trial_threats,
+                            const std::vector<threat_outcome>& outcomes) {
+  ++trials;
+  if (result.leakers > 0) ++trials_with_leak;
+  if (result.magazine_exhausted) ++trials_magazine_exhausted;
+  threats += static_cast<std::uint64_t>(result.threats);
+  events += result.events;
+  leakers.add(static_cast<std::uint64_t>(result.leakers));
+  interceptors_used.add(static_cast<std::uint64_t>(result.interceptors_used));
+  leaker_histogram.add(static_cast<std::uint64_t>(result.leakers));
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto k = static_cast<std::size_t>(trial_threats[i].class_index);
+    if (by_class.size() <= k) by_class.resize(k + 1);
+    ++by_class[k].threats;
+    if (outcomes[i].killed) {
+      ++killed;
+    } else {
+      ++by_class[k].leaked;
+      ++causes[static_cast<std::size_t>(outcomes[i].cause)];
+    }
+  }
+}
+
+void monte_carlo_tally::merge(const monte_carlo_tally& o) {
+  trials += o.trials;
+  trials_with_leak += o.trials_with_leak;
+  trials_magazine_exhausted += o.trials_magazine_exhausted;
+  threats += o.threats;
+  killed += o.killed;
+  events += o.events;
+  leakers.merge(o.leakers);
+  interceptors_used.merge(o.interceptors_used);
+  leaker_histogram.merge(o.leaker_histogram);
+  if (by_class.size() < o.by_class.size()) by_class.resize(o.by_class.size());
+  for (std::size_t k = 0; k < o.by_class.size(); ++k) {
+    by_class[k].threats += o.by_class[k].threats;
+    by_class[k].leaked += o.by_class[k].leaked;
+  }
+  for (std::size_t c = 0; c < causes.size(); ++c) causes[c] += o.causes[c];
+}
+
+namespace {
+
+// Flat layout: fixed scalars, then each length-prefixed vector. The integer
+// tallies are rebuilt by replaying their values from the histogram-free
+// fields, so they are sent as their exact 128-bit sums (two words each).
+void put128(std::vector<std::uint64_t>& w, uint128 v) {
+  w.push_back(static_cast<std::uint64_t>(v));
+  w.push_back(static_cast<std::uint64_t>(v >> 64));
+}
+
+class word_reader {
+ public:
+  word_reader(const std::uint64_t* words, std::size_t count) : p_(words), end_(words + count) {}
+  std::uint64_t next() {
+    if (p_ == end_) throw std::runtime_error("monte_carlo_tally::from_words: truncated message");
+    return *p_++;
+  }
+  uint128 next128() {
+    const uint128 lo = next();
+    const uint128 hi = next();
+    return lo | (hi << 64);
+  }
+  bool done() const { return p_ == end_; }
+
+ private:
+  const std::uint64_t* p_;
+  const std::uint64_t* end_;
+};
+
+}  // namespace
+
+std::vector<std::uint64_t> monte_carlo_tally::to_words() const {
+  std::vector<std::uint64_t> w;
+  w.reserve(32 + 2 * by_class.size() + leaker_histogram.counts().size());
+  for (std::uint64_t v : {trials, trials_with_leak, trials_magazine_exhausted, threats, killed, events}) w.push_back(v);
+  for (const integer_tally* t : {&leakers, &interceptors_used}) {
+    w.push_back(t->count());
+    put128(w, t->sum());
+    put128(w, t->sum_of_squares());
+  }
+  for (std::uint64_t c : causes) w.push_back(c);
+  w.push_back(by_class.size());
+  for (const auto& c : by_class) {
+    w.push_back(c.threats);
+    w.push_back(c.leaked);
+  }
+  const auto& h = leaker_histogram.counts();
+  w.push_back(h.size());
+  w.insert(w.end(), h.begin(), h.end());
+  return w;
+}
+
+monte_carlo_tally monte_carlo_tally::from_words(const std::uint64_t* words, std::size_t count) {
+  word_reader r(words, count);
+  monte_carlo_tally t;
+  t.trials = r.next();
+  t.trials_with_leak = r.next();
+  t.trials_magazine_exhausted = r.next();
+  t.threats = r.next();
+  t.killed = r.next();
+  t.events = r.next();
+  for (integer_tally* it : {&t.leakers, &t.interceptors_used}) {
+    const std::uint64_t n = r.next();
+    const uint128 sum = r.next128();
+    const uint128 sum2 = r.next128();
+    *it = integer_tally::from_sums(n, sum, sum2);
+  }
+  for (auto& c : t.causes) c = r.next();
+  t.by_class.resize(r.next());
+  for (auto& c : t.by_class) {
+    c.threats = r.next();
+    c.leaked = r.next();
+  }
+  const std::uint64_t h = r.next();
+  for (std::uint64_t v = 0; v < h; ++v) t.leaker_histogram.add_count(v, r.next());
+  if (!r.done()) throw std::runtime_error("monte_carlo_tally::from_words: trailing words");
+  return t;
+}
+
+// ---------------------------------------------------------------------------
+// running
+
+std::uint64_t chunk_count(const monte_carlo_options& o) {
+  if (o.chunk_trials == 0) throw std::invalid_argument("monte_carlo_options.chunk_trials must be >= 1");
+  return (o.trials + o.chunk_trials - 1) / o.chunk_trials;
+}
+
+monte_carlo_tally run_chunk(const engagement_model& model, const monte_carlo_options& o, std::uint64_t chunk,
+                            trial_workspace& ws) {
+  monte_carlo_tally tally;
+  tally.by_class.resize(model.scenario_data().classes.size());
+  const std::uint64_t first = chunk * o.chunk_trials;
+  const std::uint64_t last = std::min(o.trials, first + o.chunk_trials);
+  for (std::uint64_t trial = first; trial < last; ++trial) {
+    const trial_result r = run_trial(model, o.seed, trial, ws);
+    tally.add(r, ws.threats, ws.outcomes);
+  }
+  return tally;
+}
+
+namespace {
+
+/// Fewest trials before the half-width rule may stop a run: below this the
+/// Wilson interval of a rare event is too optimistic to trust.
+constexpr std::uint64_t min_trials_before_stop = 1000;
+
+bool reached_target(const monte_carlo_tally& t, const monte_carlo_options& o) {
+  if (o.target_halfwidth <= 0.0 || t.trials < min_trials_before_stop) return false;
+  const proportion_interval w = wilson_interval(t.trials_with_leak, t.trials, o.confidence);
+  return 0.5 * (w.upper - w.lower) <= o.target_halfwidth;
+}
+
+int resolve_threads(int requested) {
+  if (requested > 0) return requested;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+/// Runs chunks [first, first + count) on `threads` workers; `consume` is called
+/// on the calling thread with each chunk's tally in chunk order and returns
+/// false to stop. Workers run at most a bounded window ahead of the merge, so
+/// memory stays flat in the number of trials.
+template <class Consume>
+void run_ordered(const engagement_model& model, const monte_carlo_options& o, std::uint64_t first,
+                 std::uint64_t count, int threads, Consume&& consume) {
+  if (threads <= 1 || count <= 1) {
+    trial_workspace ws;
+    for (std::uint64_t c = first; c < first + count; ++c) {
+      if (!consume(run_chunk(model, o, c, ws))) return;
+    }
+    return;
+  }
+  const std::uint64_t window = 4 * static_cast<std::uint64_t>(threads);
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::map<std::uint64_t, monte_carlo_tally> done;
+  std::uint64_t next_chunk = first;
+  std::uint64_t next_merge = first;
+  bool stop = false;
+  std::exception_ptr failure;
+
+  auto worker = [&] {
+    trial_workspace ws;
+    for (;;) {
+      std::uint64_t c;
+      {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [&] { return stop || next_chunk >= first + count || next_chunk < next_merge + window; });
+        if (stop || next_chunk >= first + count) return;
+        c = next_chunk++;
+      }
+      try {
+        monte_carlo_tally t = run_chunk(model, o, c, ws);
+        std::lock_guard lock(mutex);
+        done.emplace(c, std::move(t));
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        stop = true;
+      }
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads));
+  for (int k = 0; k < threads; ++k) pool.emplace_back(worker);
+
+  {
+    std::unique_lock lock(mutex);
+    while (!stop && next_merge < first + count) {
+      cv.wait(lock, [&] { return stop || done.count(next_merge) > 0; });
+      if (stop) break;
+      monte_carlo_tally t = std::move(done.at(next_merge));
+      done.erase(next_merge);
+      ++next_merge;
+      lock.unlock();
+      cv.notify_all();
+      const bool go_on = consume(std::move(t));
+      lock.lock();
+      if (!go_on) stop = true;
+    }
+    stop = true;
+  }
+  cv.notify_all();
+  for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
+std::vector<monte_carlo_tally> run_chunks(const engagement_model& model, const monte_carlo_options& o,
+                                          chunk_range range) {
+  std::vector<monte_carlo_tally> out;
+  out.reserve(range.count);
+  run_ordered(model, o, range.first, range.count, resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
+    out.push_back(std::move(t));
+    return !(o.cancel && o.cancel->load());
+  });
+  return out;
+}
+
+std::size_t merge_in_order(monte_carlo_tally& total, const std::vector<monte_carlo_tally>& chunks,
+                           const monte_carlo_options& o, bool& stopped_early) {
+  std::size_t used = 0;
+  for (const auto& c : chunks) {
+    total.merge(c);
+    ++used;
+    if (reached_target(total, o)) {
+      stopped_early = true;
+      break;
+    }
+  }
+  return used;
+}
+
+monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_carlo_options& o) {
+  if (o.trials == 0) throw std::invalid_argument("monte_carlo_options.trials must be >= 1");
+  if (!(o.confidence > 0.0 && o.confidence < 1.0))
+    throw std::invalid_argument("monte_carlo_options.confidence must be in (0, 1)");
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  monte_carlo_result result;
+  result.tally.by_class.resize(model.scenario_data().classes.size());
+  run_ordered(model, o, 0, chunk_count(o), resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
+    result.tally.merge(t);
+    if (o.progress) {
+      monte_carlo_progress p;
+      p.trials_done = result.tally.trials;
+      p.trials_planned = o.trials;
+      p.elapsed_s = elapsed();
+      p.p_leak = wilson_interval(result.tally.trials_with_leak, result.tally.trials, o.confidence);
+      o.progress(p);
+    }
+    if (reached_target(result.tally, o)) {
+      result.stopped_early = true;
+      return false;
+    }
+    if (o.cancel && o.cancel->load()) {
+      result.cancelled = true;
+      return false;
+    }
+    return true;
+  });
+  result.elapsed_s = elapsed();
+  result.trials_per_second = result.elapsed_s > 0.0 ? static_cast<double>(result.tally.trials) / result.elapsed_s : 0.0;
+  result.estimates = estimate(result.tally, o.confidence);
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// estimates
+
+monte_carlo_estimates estimate(const monte_carlo_tally& t, double confidence) {
+  monte_carlo_estimates e;
+  e.trials = t.trials;
+  e.confidence = confidence;
+  if (t.trials == 0) return e;
+  e.p_leak_wilson = wilson_interval(t.trials_with_leak, t.trials, confidence);
+  e.p_leak_clopper_pearson = clopper_pearson_interval(t.trials_with_leak, t.trials, confidence);
+  const auto& h = t.leaker_histogram.counts();
+  for (std::uint64_t k = 1; k < h.size(); ++k)
+    e.p_at_least.push_back(wilson_interval(t.leaker_histogram.at_least(k), t.trials, confidence));
+  auto mean_or_point = [&](const integer_tally& it) {
+    if (it.count() >= 2) return it.mean_interval(confidence);
+    const double m = it.mean();
+    return interval_estimate{m, m, m};
+  };
+  e.mean_leakers = mean_or_point(t.leakers);
+  e.mean_interceptors_used = mean_or_point(t.interceptors_used);
+  e.p_magazine_exhausted = wilson_interval(t.trials_magazine_exhausted, t.trials, confidence);
+  for (const auto& c : t.by_class) {
+    e.class_leak_fraction.push_back(c.threats > 0 ? wilson_interval(c.leaked, c.threats, confidence)
+                                                  : proportion_interval{0.0, 0.0, 1.0});
+  }
+  return e;
+}
+
+}  // namespace samsim
