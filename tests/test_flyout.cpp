@@ -181,6 +181,143 @@ TEST_CASE("flyout table is accurate next to its outer edge too", "[flyout]") {
   }
 }
 
+TEST_CASE("flyout table matches direct integration at low height and long range", "[flyout]") {
+  // Regression: the strip between two neighbouring lofted members ended when the
+  // lower one went below the grid, leaving nodes near the ground (e.g. 85 km,
+  // 250 m) covered only by a much later member: at(85000, 300) gave 228.7 s
+  // where direct integration gives 119 s. Reference: direct_time_of_flight_s
+  // (the independent scan over launch elevation above), 0.5% as elsewhere.
+  const flyout_table& table = reference_table();
+  const flyout_options options;
+  for (double r : {60000.0, 65000.0, 70000.0, 72500.0, 76500.0, 78000.0, 81500.0, 83000.0, 85000.0, 87000.0, 88000.0}) {
+    const double h = 300.0;
+    const flyout_point p = table.at(r, h);
+    const double direct_s = direct_time_of_flight_s(r, h, options, reference_limits.min_speed_mps);
+    INFO("point (" << r << " m, " << h << " m): table " << p.time_of_flight_s << " s, direct " << direct_s << " s");
+    REQUIRE(direct_s < inf);
+    REQUIRE(p.reachable);
+    CHECK(p.time_of_flight_s == Approx(direct_s).epsilon(0.005));
+  }
+}
+
+namespace {
+
+// Steepest descent (flight-path angle below the horizontal) of any lofted member
+// while it is inside the envelope's heights and at least min_speed fast. The
+// members are flown here with the public propagator, every 1 deg of elevation.
+double steepest_descent_rad(const flyout_options& o, const envelope_limits& lim) {
+  const auto k = reference_interceptor();
+  double steepest = 0.0;
+  for (double e_deg = o.loft_min_elevation_deg; e_deg <= o.loft_max_elevation_deg + 1e-9; e_deg += 1.0) {
+    const double e = e_deg * 3.14159265358979323846 / 180.0;
+    const Eigen::Vector3d axis(std::cos(e), 0.0, std::sin(e));
+    point_mass_state s;
+    s.mass_kg = k.launch_mass_kg;
+    for (int j = 1; j * o.integration_step_s <= o.max_flight_time_s; ++j) {
+      s = propagate(k, s, j * o.integration_step_s - s.time_s, o.integration_step_s, axis, force_switches{},
+                    [&](const point_mass_state& x) {
+                      return x.time_s < o.loft_hold_s ? Eigen::Vector3d(0.0, 0.0, g0) : Eigen::Vector3d::Zero();
+                    });
+      s.time_s = j * o.integration_step_s;
+      if (s.position_enu_m.z() < lim.min_height_m && s.velocity_enu_mps.z() < 0.0) break;  // landed
+      const Eigen::Vector3d& v = s.velocity_enu_mps;
+      if (s.position_enu_m.z() >= lim.min_height_m && s.position_enu_m.z() <= lim.max_height_m &&
+          v.norm() >= lim.min_speed_mps)
+        steepest = std::max(steepest, std::atan2(-v.z(), v.x()));
+    }
+  }
+  return steepest;
+}
+
+}  // namespace
+
+TEST_CASE("flyout table time of flight and arrival speed are continuous in range over the whole envelope",
+          "[flyout]") {
+  // Bounds (derived from the model's kinematics; the numbers come from the
+  // reference interceptor itself, computed here):
+  //  - Time. Two points at the same height dr apart in range are reached by
+  //    neighbouring members of a family, which sweep the height line at their
+  //    horizontal speed v cos(gamma): |dT| ~ dr / (v cos gamma) <= dr / (v
+  //    cos gamma_max), with v the smaller arrival speed of the two (>= min_speed)
+  //    and gamma_max the steepest descent of any lofted member inside the
+  //    envelope (steepest_descent_rad, ~79 deg). A ray sweeps faster: its
+  //    distance changes by dr cos(e) over dr, so |dT| <= dr / v there.
+  //    At the fold on the outer edge of a family (the members' envelope, where
+  //    they become tangent to it) the gradient grows like 1 / sqrt(distance to
+  //    the edge); at() keeps a point only if all four nodes around it are
+  //    reachable, so compared points stay about a cell from the edge, and a
+  //    square-root law over one cell exceeds the tangent sweep rate by a small
+  //    factor. We allow a factor 2 for it (worst seen: 5.9 dr/v near 126 km,
+  //    18 km high, against 1/cos(gamma_max) = 5.3; bound 10.6).
+  //  - Speed. Along a member |dv/dt| <= A = thrust/mass (only before burnout)
+  //    + g + drag at sea-level density, at the larger speed, the largest Cd and
+  //    the burnout mass; across to the neighbouring member the speed changes
+  //    by at most A times the time the member needs to move dr (dr / v). So
+  //    |dv| <= A (|dT| + dr / v).
+  // The defect this guards against gave |dT| = 124 s over 500 m at 300 m height
+  // (bound there ~ 10 s).
+  const flyout_table& table = reference_table();
+  const flyout_options options;
+  const interceptor_kinematics k = reference_interceptor();
+  const double gamma_max = steepest_descent_rad(options, reference_limits);
+  INFO("steepest descent " << gamma_max * 180.0 / 3.14159265358979323846 << " deg");
+  REQUIRE(gamma_max < 89.0 * 3.14159265358979323846 / 180.0);  // else the time bound is vacuous
+  const double cos_gamma = std::cos(gamma_max);
+
+  double burnout_s = 0.0, propellant_kg = 0.0, max_thrust_accel = 0.0;
+  for (const auto& ph : k.phases) {
+    burnout_s += ph.burn_time_s;
+    propellant_kg += ph.thrust_n * ph.burn_time_s / (k.specific_impulse_s * g0);
+    max_thrust_accel = std::max(max_thrust_accel, ph.thrust_n / (k.launch_mass_kg - propellant_kg));
+  }
+  const double burnout_mass_kg = k.launch_mass_kg - propellant_kg;
+  double max_cd = 0.0;
+  for (const auto& [mach, cd] : k.cd_vs_mach) max_cd = std::max(max_cd, cd);
+  constexpr double sea_level_density = 1.225;  // USSA 1976, kg/m^3; the scan stays above 10 m
+  auto max_rate = [&](double speed_mps, double tof_s) {
+    const double drag = 0.5 * sea_level_density * speed_mps * speed_mps * max_cd * k.reference_area_m2 / burnout_mass_kg;
+    return (tof_s < burnout_s ? max_thrust_accel : 0.0) + g0 + drag;
+  };
+
+  int compared = 0;
+  double worst_time_ratio = 0.0;
+  std::vector<double> heights{reference_limits.min_height_m};
+  for (double h = 100.0; h <= reference_limits.max_height_m + 1e-9; h += 100.0) heights.push_back(h);
+  for (double h : heights) {
+    double last_r = -1.0;
+    flyout_point last{};
+    for (double r = reference_limits.min_range_m; r <= reference_limits.max_range_m; r += 500.0) {
+      const flyout_point p = table.at(r, h);
+      if (!p.reachable) continue;
+      const double dr = r - last_r;
+      if (last.reachable && dr <= 2500.0) {
+        const double v_lo = std::min(p.speed_mps, last.speed_mps);
+        const double v_hi = std::max(p.speed_mps, last.speed_mps);
+        REQUIRE(v_lo >= reference_limits.min_speed_mps);
+        const double dt = std::abs(p.time_of_flight_s - last.time_of_flight_s);
+        const double dt_bound = 2.0 * dr / (v_lo * cos_gamma);
+        const double dv_bound =
+            max_rate(v_hi, std::min(p.time_of_flight_s, last.time_of_flight_s)) * (dt + dr / v_lo);
+        if (dt > dt_bound || std::abs(p.speed_mps - last.speed_mps) > dv_bound) {
+          INFO("height " << h << " m, range " << last_r << " -> " << r << " m: tof " << last.time_of_flight_s << " -> "
+                         << p.time_of_flight_s << " s (bound " << dt_bound << "), speed " << last.speed_mps << " -> "
+                         << p.speed_mps << " m/s (bound " << dv_bound << ")");
+          CHECK(dt <= dt_bound);
+          CHECK(std::abs(p.speed_mps - last.speed_mps) <= dv_bound);
+        }
+        worst_time_ratio = std::max(worst_time_ratio, dt * v_lo / dr);
+        ++compared;
+      }
+      last = p;
+      last_r = r;
+    }
+  }
+  // 301 heights x up to ~270 reachable ranges each (max range ~115-141 km).
+  CHECK(compared > 50000);
+  WARN("compared " << compared << " neighbour pairs; worst |dT| v / dr = " << worst_time_ratio << " (bound "
+                   << 2.0 / cos_gamma << ")");
+}
+
 TEST_CASE("flyout table respects the envelope limits and is NaN-safe", "[flyout]") {
   const flyout_table& table = reference_table();
   CHECK(table.at(20000.0, 5000.0).reachable);

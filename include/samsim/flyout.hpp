@@ -21,6 +21,13 @@
 ///    keeps the least time over all triangles of both families whose
 ///    interpolated speed is >= min_speed_mps. So each trajectory is flown once,
 ///    and the folds of a family (up and down legs) resolve to the earliest time.
+///  - A member stops when it leaves the grid (below the lowest row, beyond max
+///    range, a ray above the top row or slow after burnout). When one member
+///    of a neighbouring pair stops before the other, it is flown on (below
+///    ground, past max range) until the other stops too, so the strip between
+///    them also covers the wedge between where the first left the grid and the
+///    second's later path; otherwise nodes there keep only a much later time
+///    from another member (or none).
 ///  - at() interpolates bilinearly between the four nodes around the point and
 ///    is reachable only if all four are (the envelope edge is resolved to one
 ///    grid cell, conservatively) and the point is within the envelope limits.
@@ -160,8 +167,13 @@ struct intercept_prediction {
 struct intercept_search_options {
   double max_scan_step_s = 1.0;    ///< longest forward scan step
   double min_scan_step_s = 1e-3;   ///< shortest (for very fast targets)
-  double time_tolerance_s = 1e-6;  ///< bisection stops at this bracket width
+  double time_tolerance_s = 1e-6;  ///< root search stops at this bracket width or |f| below it
   int max_bisections = 60;         ///< iteration cap per bisection
+  /// A bound L on |df/dt| along the threat's path while it is inside the
+  /// envelope (f = launch + tof(p(t)) - t; L = 1 + max threat speed x max
+  /// |grad tof|). When set (> 0), the scan jumps f/L ahead while it is far from
+  /// the root: f cannot reach 0 sooner. 0: no jumps.
+  double f_lipschitz = 0.0;
 };
 
 /// Earliest t in [launch_time_s, latest_time_s] with launch_time_s + tof(p(t)) = t
@@ -192,7 +204,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   };
   auto eval = [&](double t) {
     const Eigen::Vector3d p = position_enu_m(t);
-    probe q{t, false, 0.0, std::hypot(p.x(), p.y()), p.z(), 0.0};
+    probe q{t, false, 0.0, std::sqrt(p.x() * p.x() + p.y() * p.y()), p.z(), 0.0};
     const flyout_point fp = table.at(q.range_m, q.height_m);
     q.reachable = fp.reachable;
     q.tof_s = fp.time_of_flight_s;
@@ -203,15 +215,30 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     return intercept_prediction{true, q.t, q.t - launch_time_s, q.range_m, q.height_m};
   };
   // Root of f in [a, b], both reachable, f(a) and f(b) of opposite sign (or f(b) == 0).
+  // Illinois false position (superlinear on the smooth f of a table), with a
+  // bisection step whenever it stalls; stops on the bracket width or on |f|.
   auto bisect_root = [&](probe a, probe b) -> intercept_prediction {
     if (a.f == 0.0) return answer(a);
+    if (b.f == 0.0) return answer(b);
+    double fa = a.f, fb = b.f;
+    int side = 0;
     for (int i = 0; i < search.max_bisections && b.t - a.t > search.time_tolerance_s; ++i) {
-      const probe m = eval(0.5 * (a.t + b.t));
+      double t = (fa != fb) ? b.t - fb * (b.t - a.t) / (fb - fa) : 0.5 * (a.t + b.t);
+      if (!(t > a.t && t < b.t) || i % 8 == 7) t = 0.5 * (a.t + b.t);
+      const probe m = eval(t);
       if (!m.reachable) return {};  // envelope not convex within the step: sub-cell, give up here
-      if ((m.f > 0.0) == (a.f > 0.0) && m.f != 0.0)
+      if (std::abs(m.f) <= search.time_tolerance_s) return answer(m);
+      if ((m.f > 0.0) == (a.f > 0.0)) {
         a = m;
-      else
+        fa = m.f;
+        if (side == -1) fb *= 0.5;  // Illinois: halve the stale end's weight
+        side = -1;
+      } else {
         b = m;
+        fb = m.f;
+        if (side == +1) fa *= 0.5;
+        side = +1;
+      }
     }
     return answer(b);
   };
@@ -235,7 +262,27 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   probe prev = eval(launch_time_s);
   if (prev.reachable && prev.f == 0.0) return answer(prev);
   double step_s = search.max_scan_step_s;
+  probe before = prev;  // the probe before prev (for a slope estimate)
   while (prev.t < end_s) {
+    if (search.f_lipschitz > 0.0 && prev.reachable && prev.f > 0.0) {
+      if (prev.f > search.max_scan_step_s * search.f_lipschitz) {
+        // f stays positive for f/L: jump there if the threat is still inside the envelope.
+        const probe jump = eval(std::min(prev.t + prev.f / search.f_lipschitz, end_s));
+        if (jump.reachable) {
+          if (opposite(prev, jump)) return bisect_root(prev, jump);
+          before = prev;
+          prev = jump;
+          continue;
+        }
+      } else if (before.reachable && before.t < prev.t && before.f > prev.f) {
+        // Near the root: try to bracket it with a secant step (5% past the
+        // estimate, and never closer than f/L, where f cannot have crossed yet).
+        const double slope = (before.f - prev.f) / (prev.t - before.t);
+        const double t_try = std::min(prev.t + std::max(1.05 * prev.f / slope, prev.f / search.f_lipschitz), end_s);
+        const probe q = eval(t_try);
+        if (q.reachable && opposite(prev, q)) return bisect_root(prev, q);
+      }
+    }
     double t_next = std::min(prev.t + step_s, end_s);
     probe next = eval(t_next);
     double cells = std::max(std::abs(next.range_m - prev.range_m) * inv_dr, std::abs(next.height_m - prev.height_m) * inv_dh);
@@ -258,6 +305,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     const double dt = t_next - prev.t;
     step_s = cells > 0.0 ? std::min(search.max_scan_step_s, std::max(search.min_scan_step_s, 0.9 * dt / cells))
                          : search.max_scan_step_s;
+    before = prev;
     prev = next;
   }
   return {};

@@ -86,10 +86,14 @@ std::string svg_line_plot(const plot_spec& spec) {
   svg += fmt::format(
       "<text x=\"18\" y=\"{0:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0:.1f})\">{1}</text>\n",
       top + ph / 2, escape(spec.y_label));
+  if (!spec.note.empty())
+    svg += fmt::format("<text x=\"{}\" y=\"44\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">{}</text>\n",
+                       width / 2, escape(spec.note));
   const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
+  std::size_t palette = 0, legend_row = 0;
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
     const plot_series& s = spec.series[k];
-    const char* colour = colours[k % 5];
+    const std::string colour = s.colour.empty() ? colours[palette++ % 5] : s.colour;
     if (s.band_low.size() == s.x.size() && s.band_high.size() == s.x.size() && !s.x.empty()) {
       std::string pts;
       for (std::size_t i = 0; i < s.x.size(); ++i) pts += fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(s.band_high[i]));
@@ -98,13 +102,27 @@ std::string svg_line_plot(const plot_spec& spec) {
     }
     std::string line;
     for (std::size_t i = 0; i < s.x.size(); ++i) line += fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(s.y[i]));
-    svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", line, colour);
+    const std::string dash = s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", escape(s.dash));
+    svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:g}\"{}/>\n", line,
+                       colour, s.stroke_width, dash);
     if (s.markers)
       for (std::size_t i = 0; i < s.x.size(); ++i)
         svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", px(s.x[i]), py(s.y[i]),
                            colour);
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\">{}</text>\n", left + 10, top + 16 + 16 * k, colour,
-                       escape(s.label));
+    if (s.label.empty()) continue;
+    if (s.label_at_start) {
+      if (!s.x.empty())
+        svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"{}\">{}</text>\n",
+                           px(s.x.front()) + 4, py(s.y.front()) - 5, colour, escape(s.label));
+      continue;
+    }
+    if (spec.legend_right)
+      svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"{}\">{}</text>\n", left + pw - 10,
+                         top + 16 + 16 * legend_row, colour, escape(s.label));
+    else
+      svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\">{}</text>\n", left + 10, top + 16 + 16 * legend_row,
+                         colour, escape(s.label));
+    ++legend_row;
   }
   svg += "</svg>\n";
   return svg;

@@ -14,6 +14,10 @@ struct plot_series {
   std::vector<double> band_low;   ///< optional, same size as x
   std::vector<double> band_high;  ///< optional, same size as x
   bool markers = true;
+  std::string colour;        ///< SVG colour; empty: the next palette colour
+  std::string dash;          ///< stroke-dasharray, e.g. "5 4"; empty: solid
+  double stroke_width = 2.0;
+  bool label_at_start = false;  ///< label just above-right of the first point instead of in the legend
 };
 
 struct plot_spec {
@@ -23,6 +27,8 @@ struct plot_spec {
   std::vector<plot_series> series;
   bool y_from_zero = true;
   double y_max = 0.0;  ///< 0: from the data
+  bool legend_right = false;  ///< legend in the top-right corner (default: top-left)
+  std::string note;           ///< optional small line of text under the title
 };
 
 /// The plot as a standalone SVG document.
