@@ -4,8 +4,11 @@
 #include <samsim/rng.hpp>
 #include <samsim/tracking.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
 #include <cmath>
 #include <deque>
 #include <utility>
@@ -50,8 +53,48 @@ engagement_model::engagement_model(const scenario& sc)
     : engagement_model(sc, flyout_table::build(sc.battery.interceptor, sc.battery.envelope)) {}
 
 engagement_model::engagement_model(const scenario& sc, flyout_table flyout)
-    : scenario_(sc), flyout_(std::move(flyout)) {
+    : scenario_(sc), flyout_(std::move(flyout)), coverage_(scenario_.battery.radar) {
   build_class_data();
+  const envelope_limits& lim = flyout_.limits();
+  for (const envelope_row& row : envelope_table(flyout_, flyout_.height_step_m(), 0.5 * flyout_.range_step_m())) {
+    if (!row.reachable) continue;
+    max_reach_range_m_ = std::max(max_reach_range_m_, row.max_range_m + flyout_.range_step_m());
+    max_reach_height_m_ = std::max(max_reach_height_m_, row.height_m + flyout_.height_step_m());
+  }
+  max_reach_range_m_ = std::min(max_reach_range_m_, lim.max_range_m);
+  max_reach_height_m_ = std::min(max_reach_height_m_, lim.max_height_m);
+  tof_gradient_s_per_m_ = measure_tof_gradient(flyout_);
+}
+
+double engagement_model::measure_tof_gradient(const flyout_table& table) {
+  // Sample the table just inside each node (so at() interpolates nothing) and
+  // take the largest difference between reachable neighbours per direction;
+  // a bilinear cell's gradient is bounded by its edge differences.
+  const envelope_limits& lim = table.limits();
+  const double dr = table.range_step_m(), dh = table.height_step_m();
+  const int nr = table.range_nodes(), nh = table.height_nodes();
+  const double eps_r = 1e-6 * dr, eps_h = 1e-6 * dh;
+  auto node = [&](int i, int j) {
+    const double r = std::min(i * dr + eps_r, lim.max_range_m - eps_r);
+    const double h = std::min(lim.min_height_m + j * dh + eps_h, lim.max_height_m - eps_h);
+    return table.at(r, h);
+  };
+  double gr = 0.0, gh = 0.0;
+  for (int j = 0; j < nh; ++j) {
+    for (int i = 0; i < nr; ++i) {
+      const flyout_point p = node(i, j);
+      if (!p.reachable) continue;
+      if (i + 1 < nr) {
+        const flyout_point q = node(i + 1, j);
+        if (q.reachable) gr = std::max(gr, std::abs(q.time_of_flight_s - p.time_of_flight_s) / dr);
+      }
+      if (j + 1 < nh) {
+        const flyout_point q = node(i, j + 1);
+        if (q.reachable) gh = std::max(gh, std::abs(q.time_of_flight_s - p.time_of_flight_s) / dh);
+      }
+    }
+  }
+  return std::sqrt(gr * gr + gh * gh);
 }
 
 void engagement_model::build_class_data() {
@@ -165,6 +208,9 @@ class trial_engine {
   void sample_threats() {
     sample_raid(sc_.raid, seed_, trial_, ws_.threats);
     const std::size_t n = ws_.threats.size();
+    if (n >= max_sub_streams)  // validation bounds the raid well below this; a Poisson count can still exceed it
+      throw std::length_error(fmt::format("trial {} (seed {}): {} threats, more than the {} a trial supports", trial_,
+                                          seed_, n, max_sub_streams - 1));
     ws_.trajectories.clear();
     ws_.outcomes.assign(n, threat_outcome{});
     st_.rt.assign(n, threat_runtime{});
@@ -192,6 +238,7 @@ class trial_engine {
     random_stream phase_stream(seed_, stream_id::scan_phase, trial_);
     const double phase_s = phase_stream.uniform() * period_s;
     const double ha = radar.antenna_height_m;
+    const coverage_checker& coverage = model_.coverage();
     for (std::size_t i = 0; i < ws_.threats.size(); ++i) {
       const threat_trajectory& traj = ws_.trajectories[i];
       const auto& cls = model_.classes()[static_cast<std::size_t>(ws_.threats[i].class_index)];
@@ -205,14 +252,14 @@ class trial_engine {
       double k = std::ceil((traj.launch_time_s() - phase_s) / period_s);
       for (double t = phase_s + k * period_s; t < t_end; t = phase_s + k * period_s) {
         const Eigen::Vector3d p = relative_position(static_cast<int>(i), t);
-        const double d_m = std::hypot(p.x(), p.y());
+        const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
         if (d_m > reach_m) {
           // Ground distance falls at most at the ground speed: skip looks that cannot see it.
           k += std::max(1.0, std::floor((d_m - reach_m) / speed_mps / period_s));
           continue;
         }
         k += 1.0;
-        if (!in_coverage(radar, d_m, p.z())) continue;  // hidden looks neither count nor break the window
+        if (!coverage(d_m, p.z())) continue;  // hidden looks neither count nor break the window
         const double dz = p.z() - ha;
         const double r2 = d_m * d_m + dz * dz;
         const double snr = cls.snr_per_r4 / (r2 * r2);
@@ -385,6 +432,8 @@ class trial_engine {
       release_channel(r);
     } else if (salvos >= bat_.doctrine.max_salvos_per_threat && r.pending_assessments == 0) {
       release_channel(r);  // its last shot is assessed; it will leak as a survivor
+    } else if (r.pending_assessments == 0 && !salvo_feasible(i, t, 1) && !std::isfinite(r.next_feasible_s)) {
+      release_channel(r);  // no further shot can ever be feasible: this was its last
     }
   }
 
@@ -406,26 +455,64 @@ class trial_engine {
 
   intercept_prediction predict(int i, double launch_time_s) const {
     const double latest_s = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
-    return predict_intercept(model_.flyout(), launch_time_s, latest_s,
-                             [this, i](double t_s) { return relative_position(i, t_s); });
+    intercept_search_options search;
+    search.f_lipschitz =
+        1.0 + ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps() * model_.tof_gradient_bound_s_per_m();
+    search.time_tolerance_s = 1e-4;
+    return predict_intercept(
+        model_.flyout(), launch_time_s, latest_s, [this, i](double t_s) { return relative_position(i, t_s); },
+        search);
   }
 
   /// Earliest launch time after `t_from` at which an intercept may be feasible.
-  /// An intercept at time tI needs a launch at g(tI) = tI - tof(p(tI)); the
-  /// scan samples g over the threat's remaining flight. Since g(tI) >= tI -
-  /// max_tof, the scan stops once no later sample can beat the best found.
+  /// An intercept at time tI needs a launch at g(tI) = tI - tof(p(tI)). The
+  /// scan samples the threat's remaining flight every feasibility_scan_step_s,
+  /// jumping over stretches where it is provably beyond the table's reach (its
+  /// distance to the reach falls at most at its speed), and returns g at the
+  /// first sample inside the envelope with g > t_from, after locating the
+  /// envelope entry between the last outside sample and it by bisection.
   double next_feasible_launch(int i, double t_from) const {
+    const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
     const double t_end = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
-    const double max_tof_s = model_.flyout().max_time_of_flight_s();
-    double best = infinity;
-    for (double t_i = t_from; t_i <= t_end && t_i - max_tof_s < best; t_i += feasibility_scan_step_s) {
+    const double speed_mps = std::max(traj.max_speed_mps(), 1e-9);
+    const flyout_table& table = model_.flyout();
+    auto sample = [&](double t_i) {
       const Eigen::Vector3d p = relative_position(i, t_i);
-      const flyout_point fp = model_.flyout().at(std::hypot(p.x(), p.y()), p.z());
-      if (!fp.reachable) continue;
-      const double g = t_i - fp.time_of_flight_s;
-      if (g > t_from) best = std::min(best, g);
+      return table.at(std::sqrt(p.x() * p.x() + p.y() * p.y()), p.z());
+    };
+    double previous_outside = -infinity;
+    for (double t_i = t_from; t_i <= t_end;) {
+      const Eigen::Vector3d p = relative_position(i, t_i);
+      const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
+      const double beyond_m = std::max(d_m - model_.max_reach_range_m(), p.z() - model_.max_reach_height_m());
+      if (beyond_m > 0.0) {
+        previous_outside = t_i;
+        t_i += std::max(feasibility_scan_step_s, beyond_m / speed_mps);
+        continue;
+      }
+      const flyout_point fp = table.at(d_m, p.z());
+      if (fp.reachable && t_i - fp.time_of_flight_s > t_from) {
+        double in_s = t_i, tof_s = fp.time_of_flight_s;
+        if (previous_outside > t_from) {
+          // Entry into the envelope between the last outside sample and this one.
+          double out_s = previous_outside;
+          for (int k = 0; k < 30 && in_s - out_s > 0.01; ++k) {
+            const double mid = 0.5 * (in_s + out_s);
+            const flyout_point q = sample(mid);
+            if (q.reachable && mid - q.time_of_flight_s > t_from) {
+              in_s = mid;
+              tof_s = q.time_of_flight_s;
+            } else {
+              out_s = mid;
+            }
+          }
+        }
+        return in_s - tof_s;
+      }
+      previous_outside = t_i;
+      t_i += feasibility_scan_step_s;
     }
-    return best;
+    return infinity;
   }
 
   void block(int i, leak_cause cause, double t) {
@@ -555,8 +642,8 @@ class trial_engine {
     for (int k = 0; k < salvo; ++k) {
       pk_rounds[k] = cls.pk;
       if (km.edge_start_fraction < 1.0)
-        pk_rounds[k] *= edge_pk_factor(rounds_[static_cast<std::size_t>(k)].ground_range_m, bat_.envelope.max_range_m,
-                                       1.0 - km.edge_start_fraction, km.edge_factor);
+        pk_rounds[k] *= edge_pk_factor(rounds_[static_cast<std::size_t>(k)].ground_range_m,
+                                       model_.max_reach_range_m(), 1.0 - km.edge_start_fraction, km.edge_factor);
     }
     const std::uint32_t kills = sample_salvo_rounds(pk_rounds, salvo, km.common_mode_correlation, endgame);
     double last_intercept_s = t;

@@ -56,9 +56,8 @@ void monte_carlo_tally::merge(const monte_carlo_tally& o) {
 
 namespace {
 
-// Flat layout: fixed scalars, then each length-prefixed vector. The integer
-// tallies are rebuilt by replaying their values from the histogram-free
-// fields, so they are sent as their exact 128-bit sums (two words each).
+// Flat layout: fixed scalars, the two integer tallies as count and exact
+// 128-bit sums (two words each), the causes, then each length-prefixed vector.
 void put128(std::vector<std::uint64_t>& w, uint128 v) {
   w.push_back(static_cast<std::uint64_t>(v));
   w.push_back(static_cast<std::uint64_t>(v >> 64));

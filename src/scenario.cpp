@@ -837,6 +837,12 @@ void validate_cross_references(const scenario& sc) {
     }
     if (!g.aim_en_m.allFinite()) invalid(what + " aim point is not finite");
   }
+  // Each threat of a trial draws from its own sub-streams, of which there are 2^20.
+  std::int64_t most_threats = 0;
+  for (const auto& g : sc.raid.groups) most_threats += g.count.upper_hint();
+  if (most_threats >= static_cast<std::int64_t>(max_sub_streams))
+    invalid(fmt::format("the raid can hold {} threats in a trial; at most {} are supported", most_threats,
+                        max_sub_streams - 1));
   const auto& mc = sc.monte_carlo;
   if (mc.trials < 1 || mc.trials > 1000000000u) invalid(fmt::format("monte_carlo trials {} outside [1, 1e9]", mc.trials));
   if (!(mc.confidence > 0.0 && mc.confidence < 1.0))

@@ -61,6 +61,16 @@ threat_trajectory::threat_trajectory(const threat_class& cls, const threat_state
     max_height_m_ = terminal_ == terminal_kind::pop_up ? std::max(cruise_height_m_, terminal_height_m_)
                                                        : cruise_height_m_;
   }
+  // Speed bound: the steepest climb or descent happens at the ballistic launch
+  // and impact, or on the steeper leg of a terminal manoeuvre.
+  double max_climb_rate_mps = vertical_speed0_mps_;
+  if (kind_ == trajectory_kind::straight && terminal_ != terminal_kind::none && terminal_distance_m_ > 0.0) {
+    const double up = std::abs(terminal_height_m_ - cruise_height_m_) / (0.5 * terminal_distance_m_);
+    const double down = terminal_ == terminal_kind::pop_up ? terminal_height_m_ / (0.5 * terminal_distance_m_)
+                                                           : cruise_height_m_ / terminal_distance_m_;
+    max_climb_rate_mps = ground_speed_mps_ * std::max(terminal_ == terminal_kind::pop_up ? up : 0.0, down);
+  }
+  max_speed_mps_ = std::hypot(ground_speed_mps_, max_climb_rate_mps);
   const double leak_fraction = ground_range_m_ > 0.0
                                    ? std::clamp((ground_range_m_ - cls.leak_distance_m) / ground_range_m_, 0.0, 1.0)
                                    : 0.0;

@@ -42,14 +42,14 @@ double as_number(const run_result& r) {
 }  // namespace
 
 TEST_CASE("samsim pd prints Pd as a bare number", "[cli]") {
-  // Source: validation README: Swerling 0, N 1, Pfa 1e-3, 10 dB -> 0.81029237.
+  // Source: tests/data/VALIDATION.md: Swerling 0, N 1, Pfa 1e-3, 10 dB -> 0.81029237.
   CHECK(as_number(run_cli("pd --swerling 0 --snr-db 10 --pfa 1e-3 --pulses 1")) == Approx(0.81029237).margin(1e-6));
   // Source: tests/data/pd_reference.csv row 1,10,1e-06,10,0.791115.
   CHECK(as_number(run_cli("pd --swerling 1 --snr-db 10 --pfa 1e-6 --pulses 10")) == Approx(0.791115).margin(1e-6));
 }
 
 TEST_CASE("samsim snr prints the required SNR in dB by each method", "[cli]") {
-  // Source: validation README.
+  // Source: tests/data/VALIDATION.md.
   CHECK(as_number(run_cli("snr --swerling 0 --pd 0.9 --pfa 1e-6 --pulses 1")) == Approx(13.18).margin(0.01));
   CHECK(as_number(run_cli("snr --swerling 1 --pd 0.9 --pfa 1e-6 --pulses 1 --method exact")) ==
         Approx(21.14).margin(0.01));

@@ -118,7 +118,7 @@ TEST_CASE("pd_table reproduces every row of pd_reference.csv to 1e-4", "[detecti
 }
 
 TEST_CASE("published points", "[detection][reference]") {
-  // Source for every number in this test: the project's validation README.
+  // Source for every number in this test: tests/data/VALIDATION.md.
   // Swerling 0, N = 1, Pfa = 1e-3, SNR 10 dB: Pd = 0.81029237.
   CHECK(pd_exact(swerling_case::sw0, db_to_linear(10.0), 1, 1e-3) == Approx(0.81029237).margin(1e-6));
   // Required SNR for Pd 0.9, Pfa 1e-6, N 1: Swerling 0 13.18 dB, Swerling 1 21.14 dB.
@@ -131,11 +131,11 @@ TEST_CASE("published points", "[detection][reference]") {
     const double snr = db_to_linear(snr_db);
     CHECK(pd_exact(swerling_case::sw1, snr, 1, 1e-6) == Approx(std::pow(1e-6, 1.0 / (1.0 + snr))).epsilon(1e-12));
   }
-  // Albersheim's equation (validation README).
+  // Albersheim's equation (tests/data/VALIDATION.md).
   CHECK(samsim::albersheim_snr_db(0.9, 1e-6, 1) == Approx(13.114544494322786).margin(1e-9));
   CHECK(samsim::albersheim_snr_db(0.5, 1e-6, 1) == Approx(11.231984877880109).margin(1e-9));
   CHECK(samsim::albersheim_snr_db(0.5, 1e-6, 10) == Approx(3.556291380845494).margin(1e-9));
-  // Shnidman's equation, Swerling 0 (validation README).
+  // Shnidman's equation, Swerling 0 (tests/data/VALIDATION.md).
   CHECK(samsim::shnidman_snr_db(swerling_case::sw0, 0.9, 1e-6, 1) == Approx(13.121692696758089).margin(1e-9));
   CHECK(samsim::shnidman_snr_db(swerling_case::sw0, 0.5, 1e-6, 1) == Approx(11.171613923710709).margin(1e-9));
   CHECK(samsim::shnidman_snr_db(swerling_case::sw0, 0.5, 1e-6, 10) == Approx(3.745346308014405).margin(1e-9));

@@ -1,4 +1,4 @@
-// Tests of engagement.hpp: run_trial against the analytic oracles of the model
+// Tests of engagement.hpp: run_trial against the analytic oracles of the model (docs/model.md)
 // (doctrine, raid, magazine, track slots, fire channels), hand-checked
 // timelines, horizon, envelope, causes, and trial reproducibility.
 //
@@ -127,7 +127,7 @@ int max_overlap(std::vector<std::pair<double, double>> intervals) {
 }  // namespace
 
 TEST_CASE("doctrine oracle: one threat, salvo s, k salvos leaks with (1 - Pk)^(s k)", "[engagement][oracle]") {
-  // MODEL section 7 with Pd = 1 and ample resources; validation README: s = 2, Pk = 0.7 leaks 0.09.
+  // The doctrine oracle (docs/model.md, validation) with Pd = 1 and ample resources; tests/data/VALIDATION.md: s = 2, Pk = 0.7 leaks 0.09.
   struct row {
     double pk;
     int salvo, salvos;
@@ -182,7 +182,7 @@ TEST_CASE("magazine oracle: with Pk = 1, exactly max(0, N - floor(M / s)) leak",
 }
 
 TEST_CASE("track-slot oracle: c slots, N > c threats seen at the same look", "[engagement][oracle]") {
-  // MODEL section 7: c tracks at once, the rest wait for a freed slot.
+  // Track-capacity oracle (docs/model.md, validation): c tracks at once, the rest wait for a freed slot.
   scenario sc = oracle_scenario(7, 1, 3, 1.0);
   sc.battery.radar.max_tracks = 3;
   sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);  // all in one place: seen at the same look
@@ -307,7 +307,7 @@ TEST_CASE("a threat below the radar horizon is detected no earlier than its hori
   sc.raid.class_defaults[0].height_m = random_value::fixed(30.0);
   sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
   const auto m = oracle_model(sc);
-  // 4/3 earth horizon for a 10 m antenna and a 30 m target (validation README): 35.610 km.
+  // 4/3 earth horizon for a 10 m antenna and a 30 m target (tests/data/VALIDATION.md): 35.610 km.
   const double horizon_m = std::sqrt(2 * units::effective_earth_radius_m * 10.0) +
                            std::sqrt(2 * units::effective_earth_radius_m * 30.0);
   CHECK(horizon_m == Approx(35610.0).epsilon(1e-3));

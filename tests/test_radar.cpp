@@ -1,6 +1,7 @@
 // Tests of radar.hpp: the range equation, its inverse, parameter validation,
 // the 4/3-earth horizon and the coverage test.
 #include <samsim/radar.hpp>
+#include <samsim/rng.hpp>
 #include <samsim/units.hpp>
 
 #include <catch2/catch.hpp>
@@ -112,7 +113,7 @@ TEST_CASE("validate accepts good parameters and names the bad field and value", 
 }
 
 TEST_CASE("radar horizon on the 4/3 earth", "[radar]") {
-  // Source: validation README: antenna 10 m, target 30 m:
+  // Source: tests/data/VALIDATION.md: antenna 10 m, target 30 m:
   // 13.034 km + 22.576 km = 35.610 km (to 0.1%).
   CHECK(samsim::radar_horizon_m(10.0, 30.0) == Approx(35610.0).epsilon(1e-3));
   CHECK(samsim::radar_horizon_m(10.0, 0.0) == Approx(13034.0).epsilon(1e-3));
@@ -135,7 +136,7 @@ TEST_CASE("target geometry is flat: slant range and elevation", "[radar]") {
 
 TEST_CASE("in_coverage combines horizon, instrumented range and elevation limits", "[radar]") {
   radar_parameters r = example_radar();  // antenna 10 m, max range 300 km, elevation -1..60 deg
-  // Target at 30 m: horizon 35.610 km (validation README).
+  // Target at 30 m: horizon 35.610 km (tests/data/VALIDATION.md).
   CHECK(samsim::in_coverage(r, 35000.0, 30.0));
   CHECK_FALSE(samsim::in_coverage(r, 36200.0, 30.0));  // beyond the horizon, well inside 300 km
   // A high target beyond the instrumented range but above the horizon.
@@ -151,4 +152,28 @@ TEST_CASE("in_coverage combines horizon, instrumented range and elevation limits
   r.min_elevation_rad = samsim::units::deg_to_rad(1.0);
   CHECK_FALSE(samsim::in_coverage(r, 10000.0, 10.0));
   CHECK(samsim::in_coverage(r, 10000.0, 400.0));  // atan(390 / 10000) = 2.2 deg
+}
+
+TEST_CASE("coverage_checker agrees with in_coverage", "[radar]") {
+  // The fast test is in_coverage() rearranged (tangent of elevation, squared
+  // range); on random points off the boundaries both must give the same answer.
+  samsim::radar_parameters r;
+  r.antenna_height_m = 25.0;
+  r.max_range_m = 300e3;
+  r.min_elevation_rad = samsim::units::deg_to_rad(-1.0);
+  r.max_elevation_rad = samsim::units::deg_to_rad(85.0);
+  const samsim::coverage_checker fast(r);
+  samsim::random_stream s(12u, samsim::stream_id::user, 0u);
+  int agree = 0, visible = 0;
+  const int n = 200000;
+  for (int k = 0; k < n; ++k) {
+    const double d = 400e3 * s.uniform();
+    const double h = -100.0 + 120e3 * s.uniform() * s.uniform();
+    const bool a = samsim::in_coverage(r, d, h);
+    agree += a == fast(d, h);
+    visible += a;
+  }
+  CHECK(agree == n);
+  CHECK(visible > n / 10);  // the sample exercises both answers
+  CHECK(fast(0.0, 1000.0) == samsim::in_coverage(r, 0.0, 1000.0));  // straight up: 90 deg > 85 deg limit
 }

@@ -45,7 +45,7 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
 }  // namespace
 
 TEST_CASE("Clopper-Pearson reproduces published reference intervals", "[statistics]") {
-  // Source: the project's validation README (values quoted in the task brief);
+  // Source: tests/data/VALIDATION.md (binomial intervals);
   // independently confirmed with mpmath 1.3.0 (40 digits, bisection on betainc):
   // 7/50 -> (0.0581917003403721, 0.267396002497008); 4/20 -> (0.0573339970500328, 0.436614002996668).
   const auto a = clopper_pearson_interval(7, 50, 0.95);
@@ -58,7 +58,7 @@ TEST_CASE("Clopper-Pearson reproduces published reference intervals", "[statisti
 }
 
 TEST_CASE("Wilson reproduces published reference intervals and its closed formula", "[statistics]") {
-  // Source: the project's validation README (quoted in the task brief); mpmath gives
+  // Source: tests/data/VALIDATION.md (binomial intervals); mpmath gives
   // (0.0695083342701629, 0.261861937105855).
   const auto a = wilson_interval(7, 50, 0.95);
   CHECK(a.estimate == 7.0 / 50.0);

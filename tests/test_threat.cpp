@@ -124,3 +124,21 @@ TEST_CASE("threat class validation names the field", "[threat]") {
   c.apogee_height_m = 1000.0;
   CHECK_THROWS_WITH(validate(c), Catch::Contains("not both"));
 }
+
+TEST_CASE("max_speed_mps bounds the speed over the whole flight", "[threat]") {
+  threat_class c = straight_class(0.0);
+  c.terminal = terminal_kind::pop_up;
+  c.terminal_distance_m = 8e3;
+  c.terminal_height_m = 2000.0;
+  const threat_trajectory pop(c, state_at(50e3, 30.0, 50.0, 300.0, 0.0));
+  threat_class b = straight_class(0.0);
+  b.trajectory = trajectory_kind::ballistic;
+  b.flight_time_s = 250.0;
+  const threat_trajectory bal(b, state_at(200e3, 0.0, 0.0, 0.0, 0.0));
+  for (const threat_trajectory* tr : {&pop, &bal}) {
+    double fastest = 0.0;
+    for (double t = 0.0; t < tr->arrival_time_s(); t += 0.25) fastest = std::max(fastest, tr->velocity_enu_mps(t).norm());
+    CHECK(fastest <= tr->max_speed_mps() * (1.0 + 1e-12));
+    CHECK(fastest >= 0.99 * tr->max_speed_mps());  // and it is attained (not a loose bound)
+  }
+}

@@ -16,7 +16,7 @@ TEST_CASE("decibel conversions are inverse and exact at decades", "[units]") {
 TEST_CASE("angle conversions and physical constants", "[units]") {
   CHECK(deg_to_rad(180.0) == Approx(pi));
   CHECK(rad_to_deg(pi / 2) == Approx(90.0));
-  // 4/3 earth: 4/3 x 6371 km (MODEL.md section 2).
+  // 4/3 earth: 4/3 x 6371 km (docs/model.md, radar horizon).
   CHECK(effective_earth_radius_m == Approx(8494666.6666667));
   // 3 GHz carrier: lambda = c / f = 0.0999308 m.
   CHECK(wavelength_m(3e9) == Approx(0.0999308193).epsilon(1e-9));

@@ -11,7 +11,7 @@
 
 namespace samsim {
 
-/// Fire-control limits (MODEL.md section 5).
+/// Fire-control limits (docs/model.md, battery and fire doctrine).
 struct fire_control_parameters {
   int max_engaged_targets = 1;         ///< threats under engagement at once (fire channels)
   int max_interceptors_in_flight = 1;

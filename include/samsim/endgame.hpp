@@ -5,8 +5,9 @@
 /// Salvo model with common-mode correlation rho in [0, 1]: with probability
 /// rho every round of the salvo shares one Bernoulli(pk) draw (a common cause:
 /// a bad track, a countermeasure, a fuze setting), otherwise the rounds draw
-/// independently. Each round's marginal kill probability stays pk, and rho is
-/// the Pearson correlation between any two rounds' kill indicators:
+/// independently. Each round's marginal kill probability stays pk, and (when
+/// every round has the same pk) rho is the Pearson correlation between any two
+/// rounds' kill indicators:
 ///   P(salvo kills) = rho pk + (1 - rho) (1 - (1 - pk)^n).
 
 #include <samsim/rng.hpp>

@@ -23,12 +23,14 @@
 
 namespace samsim {
 
-/// Why a threat leaked: the thing that stopped the defence (MODEL.md section 6).
+/// Why a threat leaked: the thing that stopped the defence (docs/model.md, leak causes).
 enum class leak_cause : std::uint8_t {
   never_detected = 0,  ///< no M-of-N confirmation before it leaked
   not_tracked,         ///< confirmable, but no track slot came free
-  outside_envelope,    ///< tracked, but no feasible intercept before it leaked
-  no_fire_channel,     ///< fire channels or interceptors in flight all taken
+  outside_envelope,    ///< tracked, but no shot at it was ever feasible and blocked by resources
+                       ///< (out of reach, or the reaction time left no time)
+  no_fire_channel,     ///< a feasible shot found the fire channels, the interceptors in flight
+                       ///< or the launch interval taken
   no_interceptor,      ///< no salvo ready on the launchers
   survived,            ///< fired at, and every shot missed
 };
@@ -104,12 +106,25 @@ class engagement_model {
   };
   const std::vector<class_data>& classes() const { return class_data_; }
   const std::vector<pd_table>& pd_tables() const { return pd_tables_; }
+  const coverage_checker& coverage() const { return coverage_; }
+  /// Largest ground range and height at which the flyout table reaches anything
+  /// (plus one grid cell): beyond them no intercept can be feasible.
+  double max_reach_range_m() const { return max_reach_range_m_; }
+  double max_reach_height_m() const { return max_reach_height_m_; }
+  /// Bound on |grad tof| of the flyout table [s/m], measured on its nodes:
+  /// with a threat's speed bound it limits how fast intercept timing can change.
+  double tof_gradient_bound_s_per_m() const { return tof_gradient_s_per_m_; }
 
  private:
   void build_class_data();
+  static double measure_tof_gradient(const flyout_table& table);
 
   scenario scenario_;
   flyout_table flyout_;
+  coverage_checker coverage_;
+  double max_reach_range_m_ = 0.0;
+  double max_reach_height_m_ = 0.0;
+  double tof_gradient_s_per_m_ = 0.0;
   std::vector<pd_table> pd_tables_;
   std::vector<class_data> class_data_;
 };

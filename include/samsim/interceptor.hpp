@@ -36,7 +36,7 @@ struct interceptor_kinematics {
   bool augmented_pn = false;                 ///< add N'/2 x target acceleration
 };
 
-/// Kinematic envelope limits (MODEL.md: where the interceptor can engage).
+/// Kinematic envelope limits (docs/model.md: where the interceptor can engage).
 struct envelope_limits {
   double min_range_m = 0.0;   ///< ground range from the launcher
   double max_range_m = 0.0;

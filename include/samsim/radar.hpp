@@ -4,6 +4,9 @@
 /// (4/3-earth line of sight, instrumented range, elevation limits).
 /// All quantities SI and linear; dB values are converted at the scenario edge.
 
+#include <samsim/units.hpp>
+
+#include <algorithm>
 #include <cmath>
 
 namespace samsim {
@@ -64,5 +67,45 @@ inline look_geometry target_geometry(double antenna_height_m, double ground_rang
 /// True iff the target is within the horizon, the instrumented (slant) range
 /// and the elevation limits.
 bool in_coverage(const radar_parameters& radar, double ground_range_m, double target_height_m);
+
+/// The in_coverage() test with everything that does not depend on the target
+/// precomputed, for the look loop: one square root per call, no atan2.
+/// Agrees with in_coverage() (elevation compared through its tangent, valid
+/// for limits strictly inside (-90, 90) degrees; 90 is handled exactly).
+class coverage_checker {
+ public:
+  explicit coverage_checker(const radar_parameters& radar)
+      : antenna_height_m_(radar.antenna_height_m),
+        antenna_horizon_m_(std::sqrt(2.0 * units::effective_earth_radius_m * std::max(0.0, radar.antenna_height_m))),
+        max_range2_m2_(radar.max_range_m * radar.max_range_m),
+        min_elevation_rad_(radar.min_elevation_rad),
+        max_elevation_rad_(radar.max_elevation_rad),
+        tan_min_(std::tan(radar.min_elevation_rad)),
+        tan_max_(std::tan(radar.max_elevation_rad)) {}
+
+  bool operator()(double ground_range_m, double target_height_m) const noexcept {
+    const double ht = std::max(0.0, target_height_m);
+    if (!(ground_range_m <= antenna_horizon_m_ + std::sqrt(2.0 * units::effective_earth_radius_m * ht))) return false;
+    const double dh = target_height_m - antenna_height_m_;
+    if (ground_range_m * ground_range_m + dh * dh > max_range2_m2_) return false;
+    if (ground_range_m <= 0.0) {  // straight above or below: elevation +-90 deg (0 when level)
+      const double el = dh > 0.0 ? units::pi / 2 : (dh < 0.0 ? -units::pi / 2 : 0.0);
+      return el >= min_elevation_rad_ && el <= max_elevation_rad_;
+    }
+    // atan2(dh, d) in [min, max] <=> dh in [d tan(min), d tan(max)] for d > 0 and limits in (-90, 90) deg.
+    const bool above_min = min_elevation_rad_ <= -units::pi / 2 || dh >= ground_range_m * tan_min_;
+    const bool below_max = max_elevation_rad_ >= units::pi / 2 || dh <= ground_range_m * tan_max_;
+    return above_min && below_max;
+  }
+
+ private:
+  double antenna_height_m_;
+  double antenna_horizon_m_;
+  double max_range2_m2_;
+  double min_elevation_rad_;
+  double max_elevation_rad_;
+  double tan_min_;
+  double tan_max_;
+};
 
 }  // namespace samsim

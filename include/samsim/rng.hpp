@@ -29,6 +29,7 @@ enum class stream_id : std::uint32_t {
 /// Stream number of the `index`-th sub-stream of a named stream (for example
 /// the detection draws of threat `index`): id in the top 12 bits, index in the
 /// low 20, so every (stream, index) pair with index < 2^20 is distinct.
+inline constexpr std::uint32_t max_sub_streams = std::uint32_t{1} << 20;
 constexpr std::uint32_t sub_stream(stream_id id, std::uint32_t index) {
   return (static_cast<std::uint32_t>(id) << 20) | (index & 0xfffffu);
 }

@@ -69,6 +69,8 @@ class threat_trajectory {
   Eigen::Vector3d velocity_enu_mps(double t_s) const;
   /// Upper bound of the ground speed over the flight [m/s].
   double max_ground_speed_mps() const { return ground_speed_mps_; }
+  /// Upper bound of the speed (3-D) over the flight [m/s].
+  double max_speed_mps() const { return max_speed_mps_; }
   /// Upper bound of the height over the flight [m].
   double max_height_m() const { return max_height_m_; }
 
@@ -90,6 +92,7 @@ class threat_trajectory {
   double terminal_height_m_ = 0.0;
   double vertical_speed0_mps_ = 0.0;  ///< ballistic: initial climb rate
   double max_height_m_ = 0.0;
+  double max_speed_mps_ = 0.0;
 };
 
 /// Validates a class; throws std::invalid_argument naming the field and value.

@@ -11,7 +11,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <iostream>
 #include <optional>
 
@@ -46,8 +48,8 @@ monte_carlo_options options_for(const scenario& sc, const run_args& a) {
 void check_args(const run_args& a) {
   if (a.trials && *a.trials == 0) throw usage_error("--trials must be >= 1");
   if (a.threads < 0) throw usage_error("--threads must be >= 0 (0: all cores)");
-  if (a.target_halfwidth && !(*a.target_halfwidth > 0.0 && *a.target_halfwidth < 0.5))
-    throw usage_error("--target-halfwidth must be in (0, 0.5)");
+  if (a.target_halfwidth && !(*a.target_halfwidth >= 0.0 && *a.target_halfwidth < 0.5))
+    throw usage_error("--target-halfwidth must be in [0, 0.5) (0: run every trial)");
 }
 
 /// Progress on stderr, one line rewritten in place, only when stderr is a terminal.
@@ -71,7 +73,7 @@ void emit(const scenario& sc, const monte_carlo_options& o, const monte_carlo_re
   const std::string csv_text = format_csv(sc, o, r);
   if (!a.csv_path.empty()) write_output(a.csv_path, csv_text);
   if (!a.json_path.empty()) write_output(a.json_path, json_text);
-  if (a.json_path != "-") std::cout << format_summary(sc, o, r) << std::flush;
+  if (a.json_path != "-" && a.csv_path != "-") std::cout << format_summary(sc, o, r) << std::flush;
 }
 
 #ifdef SAMSIM_HAVE_MPI
@@ -96,7 +98,8 @@ int run_mpi(const run_args& a) {
     const engagement_model model(sc);
     monte_carlo_options o = options_for(sc, a);
     const std::uint64_t chunks = chunk_count(o);
-    const std::uint64_t per_rank = 4 * static_cast<std::uint64_t>(std::max(1, a.threads == 0 ? 2 : a.threads));
+    const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const std::uint64_t per_rank = 4 * static_cast<std::uint64_t>(threads);
     const auto start = std::chrono::steady_clock::now();
     monte_carlo_result result;
     result.tally.by_class.resize(sc.classes.size());
@@ -201,7 +204,7 @@ const registrar run_reg{20, [](CLI::App& app) {
   sub->add_option("--seed", a->seed, "Master seed (default: the scenario's monte_carlo.seed)");
   sub->add_option("--threads", a->threads, "Worker threads (0: all cores)")->capture_default_str();
   sub->add_option("--target-halfwidth", a->target_halfwidth,
-                  "Stop once the P(leak) Wilson interval half-width is at most this");
+                  "Stop once the P(leak) Wilson interval half-width is at most this (0: off)");
   sub->add_option("--json", a->json_path, "Write the result as JSON to FILE ('-': stdout, instead of the table)");
   sub->add_option("--csv", a->csv_path, "Write the estimates as CSV to FILE");
   sub->add_flag("--quiet", a->quiet, "No progress line");

@@ -28,7 +28,6 @@ struct sweep_args {
   int threads = 0;
   std::string csv_path;
   std::string svg_path;
-  bool quiet = false;
 };
 
 std::vector<nlohmann::json> parse_values(const std::string& list) {
@@ -75,15 +74,17 @@ void sweep_command(const sweep_args& a) {
                     "mean_leakers,mean_leakers_lower,mean_leakers_upper,mean_interceptors_used\n";
   std::optional<engagement_model> previous;
   nlohmann::json previous_interceptor;
-  std::cout << fmt::format("samsim sweep: {} over {}\n", scenarios.front().name, a.pointer);
-  std::cout << fmt::format("  {:>14} {:>9} {:>10}   {:<22} {:>12}\n", "value", "trials", "P(leak)", "Wilson interval",
+  // With --csv -, stdout carries the CSV alone; the table goes to stderr.
+  std::ostream& table = a.csv_path == "-" ? std::cerr : std::cout;
+  table << fmt::format("samsim sweep: {} over {}\n", scenarios.front().name, a.pointer);
+  table << fmt::format("  {:>14} {:>9} {:>10}   {:<22} {:>12}\n", "value", "trials", "P(leak)", "Wilson interval",
                            "mean leakers");
   for (std::size_t k = 0; k < scenarios.size(); ++k) {
     const scenario& sc = scenarios[k];
     nlohmann::json doc = base;
     doc[ptr] = values[k];
     const nlohmann::json interceptor = doc["battery"]["interceptor"];
-    // The flyout table depends only on the interceptor: reuse it when that is unchanged.
+    // The flyout table depends only on battery.interceptor (kinematics and envelope): reuse it when that is unchanged.
     const engagement_model model = (previous && interceptor == previous_interceptor)
                                        ? engagement_model(sc, previous->flyout())
                                        : engagement_model(sc);
@@ -100,7 +101,7 @@ void sweep_command(const sweep_args& a) {
                        e.p_leak_wilson.estimate, e.p_leak_wilson.lower, e.p_leak_wilson.upper,
                        e.p_leak_clopper_pearson.lower, e.p_leak_clopper_pearson.upper, e.mean_leakers.estimate,
                        e.mean_leakers.lower, e.mean_leakers.upper, e.mean_interceptors_used.estimate);
-    std::cout << fmt::format("  {:>14} {:>9} {:>10.5f}   [{:.5f}, {:.5f}]   {:>12.4f}\n", values[k].dump(),
+    table << fmt::format("  {:>14} {:>9} {:>10.5f}   [{:.5f}, {:.5f}]   {:>12.4f}\n", values[k].dump(),
                              r.tally.trials, e.p_leak_wilson.estimate, e.p_leak_wilson.lower, e.p_leak_wilson.upper,
                              e.mean_leakers.estimate)
               << std::flush;

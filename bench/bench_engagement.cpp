@@ -1,0 +1,99 @@
+// Cost of the hot parts of a trial: one whole trial of the reference raid,
+// raid sampling, the event queue, and the intercept prediction it relies on.
+#include <samsim/engagement.hpp>
+#include <samsim/monte_carlo.hpp>
+#include <samsim/scenario.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+const samsim::engagement_model& reference_model() {
+  static const samsim::scenario sc = samsim::load_scenario(SAMSIM_SCENARIO_DIR "/reference-raid.json");
+  static const samsim::engagement_model model(sc);
+  return model;
+}
+
+void BM_reference_trial(benchmark::State& state) {
+  const auto& model = reference_model();
+  samsim::trial_workspace ws;
+  std::uint64_t trial = 0;
+  std::uint64_t threats = 0, events = 0;
+  for (auto _ : state) {
+    const auto r = samsim::run_trial(model, 20261122u, trial++, ws);
+    threats += static_cast<std::uint64_t>(r.threats);
+    events += r.events;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["threats_per_trial"] = static_cast<double>(threats) / static_cast<double>(trial);
+  state.counters["events_per_trial"] = static_cast<double>(events) / static_cast<double>(trial);
+  state.counters["trials_per_s"] = benchmark::Counter(static_cast<double>(trial), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_reference_trial);
+
+void BM_sample_reference_raid(benchmark::State& state) {
+  const auto& sc = reference_model().scenario_data();
+  std::vector<samsim::threat_state> out;
+  std::uint64_t trial = 0;
+  for (auto _ : state) {
+    samsim::sample_raid(sc.raid, 1u, trial++, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+BENCHMARK(BM_sample_reference_raid);
+
+void BM_engagement_model_build(benchmark::State& state) {
+  const auto& sc = reference_model().scenario_data();
+  for (auto _ : state) {
+    samsim::engagement_model m(sc);
+    benchmark::DoNotOptimize(&m);
+  }
+  state.SetLabel("flyout table + Pd tables");
+}
+BENCHMARK(BM_engagement_model_build)->Unit(benchmark::kMillisecond);
+
+/// The event queue discipline run_trial uses: a binary heap on a reused vector.
+void BM_event_queue_push_pop(benchmark::State& state) {
+  struct event {
+    double t;
+    std::uint64_t seq;
+  };
+  auto later = [](const event& a, const event& b) { return a.t != b.t ? a.t > b.t : a.seq > b.seq; };
+  std::vector<event> heap;
+  heap.reserve(1024);
+  std::uint64_t seq = 0;
+  double t = 0.0;
+  for (auto _ : state) {
+    for (int k = 0; k < 64; ++k) {
+      heap.push_back({t + static_cast<double>((seq * 2654435761u) % 1000), seq});
+      ++seq;
+      std::push_heap(heap.begin(), heap.end(), later);
+    }
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      t = heap.back().t;
+      heap.pop_back();
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 64);
+  state.SetLabel("items = push + pop of one event, 64 in the heap");
+}
+BENCHMARK(BM_event_queue_push_pop);
+
+void BM_monte_carlo_1000_trials(benchmark::State& state) {
+  const auto& model = reference_model();
+  for (auto _ : state) {
+    samsim::monte_carlo_options o;
+    o.trials = 1000;
+    o.seed = 3;
+    o.threads = static_cast<int>(state.range(0));
+    benchmark::DoNotOptimize(samsim::run_monte_carlo(model, o));
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 1000);
+}
+BENCHMARK(BM_monte_carlo_1000_trials)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
