@@ -3,6 +3,8 @@
 #include <samsim/flyout.hpp>
 #include <samsim/scenario.hpp>
 
+#include "cli_helpers.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -20,23 +22,8 @@
 
 namespace {
 
-struct run_result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-run_result run_cli(const std::string& args) {
-  const std::string command = std::string("'") + SAMSIM_CLI_PATH + "' " + args + " 2>&1";
-  run_result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using cli_test::run_cli;
+using cli_test::run_result;
 
 const std::string reference_scenario = std::string(SAMSIM_SCENARIO_DIR) + "/reference-raid.json";
 
