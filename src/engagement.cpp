@@ -456,8 +456,11 @@ class trial_engine {
   intercept_prediction predict(int i, double launch_time_s) const {
     const double latest_s = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
     intercept_search_options search;
-    search.f_lipschitz =
-        1.0 + ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps() * model_.tof_gradient_bound_s_per_m();
+    const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
+    search.f_lipschitz = 1.0 + speed_mps * model_.tof_gradient_bound_s_per_m();
+    search.max_target_speed_mps = speed_mps;
+    search.reach_range_m = model_.max_reach_range_m();
+    search.reach_height_m = model_.max_reach_height_m();
     search.time_tolerance_s = 1e-4;
     return predict_intercept(
         model_.flyout(), launch_time_s, latest_s, [this, i](double t_s) { return relative_position(i, t_s); },

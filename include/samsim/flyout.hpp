@@ -174,6 +174,13 @@ struct intercept_search_options {
   /// |grad tof|). When set (> 0), the scan jumps f/L ahead while it is far from
   /// the root: f cannot reach 0 sooner. 0: no jumps.
   double f_lipschitz = 0.0;
+  /// With a bound on the threat's speed (> 0) and the table's reach (largest
+  /// ground range and height it reaches anything at), the scan jumps over
+  /// stretches where the threat is provably beyond reach: its distance to the
+  /// reach shrinks at most at its speed.
+  double max_target_speed_mps = 0.0;
+  double reach_range_m = std::numeric_limits<double>::infinity();
+  double reach_height_m = std::numeric_limits<double>::infinity();
 };
 
 /// Earliest t in [launch_time_s, latest_time_s] with launch_time_s + tof(p(t)) = t
@@ -281,6 +288,17 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
         const double t_try = std::min(prev.t + std::max(1.05 * prev.f / slope, prev.f / search.f_lipschitz), end_s);
         const probe q = eval(t_try);
         if (q.reachable && opposite(prev, q)) return bisect_root(prev, q);
+      }
+    }
+    if (!prev.reachable && search.max_target_speed_mps > 0.0) {
+      const double beyond_m = std::max(prev.range_m - search.reach_range_m, prev.height_m - search.reach_height_m);
+      if (beyond_m > 0.0) {
+        const double t_skip = std::min(prev.t + beyond_m / search.max_target_speed_mps, end_s);
+        if (t_skip > prev.t + search.min_scan_step_s) {
+          before = prev;
+          prev = eval(t_skip);
+          continue;
+        }
       }
     }
     double t_next = std::min(prev.t + step_s, end_s);
