@@ -173,6 +173,7 @@ struct trial_workspace::internal {
   std::deque<int> slot_queue;
   std::vector<int> launcher_rounds;
   std::vector<int> candidates;
+  std::vector<int> active;  ///< tracked threats that may still be fired at, by (leak time, index)
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
   std::vector<int> interceptor_threat;   ///< per interceptor serial
 };
@@ -285,6 +286,7 @@ class trial_engine {
     st_.kill_flags.clear();
     st_.interceptor_threat.clear();
     st_.slot_queue.clear();
+    st_.active.clear();
   }
 
   // ---- events ------------------------------------------------------------
@@ -331,6 +333,12 @@ class trial_engine {
 
   void start_track(int i, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    auto before = [this](int a, int b) {
+      const double ta = st_.rt[static_cast<std::size_t>(a)].leak_time_s;
+      const double tb = st_.rt[static_cast<std::size_t>(b)].leak_time_s;
+      return ta != tb ? ta < tb : a < b;
+    };
+    st_.active.insert(std::upper_bound(st_.active.begin(), st_.active.end(), i, before), i);
     r.tracked = true;
     r.waiting_slot = false;
     r.ready_time_s = t + bat_.fire_control.reaction_time_s;
@@ -568,17 +576,22 @@ class trial_engine {
   }
 
   void assign(double t) {
+    // The active list is kept in priority order (earliest predicted arrival at
+    // the leak point first, ties by threat index); threats that can never be
+    // fired at again leave it here.
+    auto& active = st_.active;
     auto& cand = st_.candidates;
     cand.clear();
-    for (int i = 0; i < static_cast<int>(st_.rt.size()); ++i)
+    const int max_salvos = bat_.doctrine.max_salvos_per_threat;
+    std::size_t kept = 0;
+    for (const int i : active) {
+      const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+      if (r.leaked || r.known_killed || ws_.outcomes[static_cast<std::size_t>(i)].salvos >= max_salvos) continue;
+      active[kept++] = i;
       if (eligible(i, t)) cand.push_back(i);
+    }
+    active.resize(kept);
     if (cand.empty()) return;
-    // Earliest predicted arrival at the leak point first; ties by threat index.
-    std::sort(cand.begin(), cand.end(), [this](int a, int b) {
-      const double ta = st_.rt[static_cast<std::size_t>(a)].leak_time_s;
-      const double tb = st_.rt[static_cast<std::size_t>(b)].leak_time_s;
-      return ta != tb ? ta < tb : a < b;
-    });
     if (t < next_launch_s_) push(next_launch_s_, event_type::wake, -1);
     const int salvo = bat_.doctrine.salvo_size;
     for (const int i : cand) {
