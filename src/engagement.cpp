@@ -575,6 +575,14 @@ class trial_engine {
     return no_block;
   }
 
+  /// One wake-up when the launch interval ends (not one per decision pass).
+  void wake_for_launch_interval(double t) {
+    if (t < next_launch_s_ && launch_wake_s_ != next_launch_s_) {
+      push(next_launch_s_, event_type::wake, -1);
+      launch_wake_s_ = next_launch_s_;
+    }
+  }
+
   void assign(double t) {
     // The active list is kept in priority order (earliest predicted arrival at
     // the leak point first, ties by threat index); threats that can never be
@@ -592,7 +600,7 @@ class trial_engine {
     }
     active.resize(kept);
     if (cand.empty()) return;
-    if (t < next_launch_s_) push(next_launch_s_, event_type::wake, -1);
+    wake_for_launch_interval(t);
     const int salvo = bat_.doctrine.salvo_size;
     for (const int i : cand) {
       threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
@@ -611,7 +619,7 @@ class trial_engine {
         continue;
       }
       launch_salvo(i, t);
-      if (t < next_launch_s_) push(next_launch_s_, event_type::wake, -1);
+      wake_for_launch_interval(t);
     }
   }
 
@@ -714,6 +722,7 @@ class trial_engine {
   int pool_rounds_ = 0;
   int reloading_rounds_ = 0;
   double next_launch_s_ = -infinity;
+  double launch_wake_s_ = -infinity;
   intercept_prediction rounds_[max_salvo_size];
 };
 
