@@ -71,8 +71,7 @@ void emit(const scenario& sc, const monte_carlo_options& o, const monte_carlo_re
   // failure leaves no file behind.
   const std::string json_text = result_to_json(sc, o, r).dump(2) + "\n";
   const std::string csv_text = format_csv(sc, o, r);
-  if (!a.csv_path.empty()) write_output(a.csv_path, csv_text);
-  if (!a.json_path.empty()) write_output(a.json_path, json_text);
+  write_outputs({{a.csv_path, csv_text}, {a.json_path, json_text}});
   if (a.json_path != "-" && a.csv_path != "-") std::cout << format_summary(sc, o, r) << std::flush;
 }
 

@@ -5,11 +5,18 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace samsim::cli {
 
 /// Writes `content` to `path` atomically ("-" writes to stdout). Throws run_error on failure.
 void write_output(const std::string& path, const std::string& content);
+
+/// Writes several files as one: every file goes to a temporary name first and
+/// all are renamed only when all were written, so a failure leaves none of
+/// them. Entries with an empty path are skipped; "-" goes to stdout at the end.
+void write_outputs(const std::vector<std::pair<std::string, std::string>>& path_and_content);
 
 /// True when stderr is a terminal (progress lines are shown only then).
 bool stderr_is_terminal();
