@@ -8,17 +8,17 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
-echo "== Release build"
+echo "== Release build ($(date +%H:%M:%S))"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
-echo "== Release tests"
+echo "== Release tests ($(date +%H:%M:%S))"
 (cd build && ctest --output-on-failure -j"$jobs")
 
-echo "== Sanitizer build (ASan + UBSan)"
+echo "== Sanitizer build (ASan + UBSan) ($(date +%H:%M:%S))"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMSIM_SANITIZE=ON \
   -DSAMSIM_BUILD_BENCHMARKS=OFF -DSAMSIM_BUILD_EXAMPLES=ON >/dev/null
 cmake --build build-sanitize -j"$jobs"
-echo "== Sanitizer tests"
+echo "== Sanitizer tests ($(date +%H:%M:%S))"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-sanitize && ctest --output-on-failure -j"$jobs")

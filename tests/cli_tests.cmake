@@ -38,10 +38,6 @@ if(SAMSIM_SANITIZE)
   list(APPEND samsim_mpi_test_env "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
 endif()
 
-add_executable(json_compare "${CMAKE_CURRENT_LIST_DIR}/json_compare.cpp")
-target_link_libraries(json_compare PRIVATE nlohmann_json::nlohmann_json)
-target_compile_features(json_compare PRIVATE cxx_std_20)
-target_compile_options(json_compare PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic>)
 
 # name, ranks, scenario, arguments of `samsim run` (a space-separated string), expect early stop
 function(samsim_add_mpi_compare_test name np scenario run_args expect_stopped_early)

@@ -1,5 +1,6 @@
-// json_compare A B [--expect-stopped-early]: compares two `samsim run --json`
-// results with the timing fields (elapsed_s, trials_per_second) removed.
+// json_compare A B [--expect-stopped-early] [--ignore KEY]...: compares two
+// `samsim run --json` results with the timing fields (elapsed_s,
+// trials_per_second) and any --ignore'd top-level keys removed.
 // Exit 0: identical; 1: different (the differences are printed as a JSON
 // patch) or an expectation failed; 2: a file is missing or not JSON.
 // Used by the MPI test (tests/mpi_compare.cmake): needs no python or jq.
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -35,19 +37,36 @@ bool load(const char* path, nlohmann::json& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3 || argc > 4 || (argc == 4 && std::string(argv[3]) != "--expect-stopped-early")) {
-    std::cerr << "usage: json_compare A.json B.json [--expect-stopped-early]\n";
+  bool expect_stopped_early = false;
+  std::vector<std::string> ignored;
+  bool usage_ok = argc >= 3;
+  for (int k = 3; k < argc && usage_ok; ++k) {
+    const std::string arg = argv[k];
+    if (arg == "--expect-stopped-early") {
+      expect_stopped_early = true;
+    } else if (arg == "--ignore" && k + 1 < argc) {
+      ignored.emplace_back(argv[++k]);
+    } else {
+      usage_ok = false;
+    }
+  }
+  if (!usage_ok) {
+    std::cerr << "usage: json_compare A.json B.json [--expect-stopped-early] [--ignore KEY]...\n";
     return 2;
   }
   nlohmann::json a, b;
   if (!load(argv[1], a) || !load(argv[2], b)) return 2;
+  for (const auto& key : ignored) {
+    a.erase(key);
+    b.erase(key);
+  }
   if (a != b) {
     std::cerr << "json_compare: '" << argv[1] << "' and '" << argv[2]
               << "' differ (JSON patch from the first to the second):\n"
               << nlohmann::json::diff(a, b).dump(2) << "\n";
     return 1;
   }
-  if (argc == 4 && a.value("stopped_early", false) != true) {
+  if (expect_stopped_early && a.value("stopped_early", false) != true) {
     std::cerr << "json_compare: the runs did not stop at the half-width target (stopped_early is not true)\n";
     return 1;
   }

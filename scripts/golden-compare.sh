@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Checks that an optimisation left the Monte Carlo estimates unchanged: builds
+# samsim at git revision REV (default: the last commit) beside the working
+# tree, runs the reference and saturation raids with both, and compares the
+# JSON results bit for bit, timing fields and the events_per_trial counter aside.
+#   scripts/golden-compare.sh [REV] [TRIALS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rev=${1:-HEAD}
+trials=${2:-4000}
+jobs=$(nproc 2>/dev/null || echo 2)
+work=build-golden
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs" --target samsim_cli json_compare >/dev/null
+rm -rf "$work/src" && mkdir -p "$work"
+git worktree add -f --detach "$work/src" "$rev" >/dev/null 2>&1
+trap 'git worktree remove --force "$work/src" >/dev/null 2>&1 || true' EXIT
+cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DSAMSIM_BUILD_TESTS=OFF \
+  -DSAMSIM_BUILD_EXAMPLES=OFF -DSAMSIM_BUILD_BENCHMARKS=OFF >/dev/null
+cmake --build "$work/build" -j"$jobs" --target samsim_cli >/dev/null
+
+status=0
+for scenario in reference-raid saturation-raid; do
+  for side in golden current; do
+    bin=build/samsim
+    [ "$side" = golden ] && bin="$work/build/samsim"
+    "$bin" run "examples/scenarios/$scenario.json" --trials "$trials" --threads "$jobs" --quiet \
+      --json "$work/$scenario-$side.json" >/dev/null
+  done
+  echo -n "$scenario ($trials trials, $rev vs working tree): "
+  build/tests/json_compare "$work/$scenario-golden.json" "$work/$scenario-current.json" \
+    --ignore events_per_trial || status=1
+done
+exit $status
