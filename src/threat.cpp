@@ -77,22 +77,6 @@ threat_trajectory::threat_trajectory(const threat_class& cls, const threat_state
   leak_time_s_ = launch_time_s_ + leak_fraction * flight_time_s_;
 }
 
-double threat_trajectory::height_at_distance_to_go(double d_m) const {
-  const double dt = terminal_distance_m_;
-  switch (terminal_) {
-    case terminal_kind::none:
-      return cruise_height_m_;
-    case terminal_kind::dive:
-      return d_m >= dt ? cruise_height_m_ : cruise_height_m_ * d_m / dt;
-    case terminal_kind::pop_up:
-      if (d_m >= dt) return cruise_height_m_;
-      if (d_m >= 0.5 * dt)  // climb from cruise height at dt to the pop-up height at dt/2
-        return terminal_height_m_ + (cruise_height_m_ - terminal_height_m_) * (d_m - 0.5 * dt) / (0.5 * dt);
-      return terminal_height_m_ * d_m / (0.5 * dt);  // dive to 0 at the aim point
-  }
-  return cruise_height_m_;
-}
-
 double threat_trajectory::climb_rate_at_distance_to_go(double d_m) const {
   // dh/dt = dh/dd * dd/dt with dd/dt = -ground speed.
   const double dt = terminal_distance_m_;
@@ -108,19 +92,6 @@ double threat_trajectory::climb_rate_at_distance_to_go(double d_m) const {
       return -v * terminal_height_m_ / (0.5 * dt);
   }
   return 0.0;
-}
-
-Eigen::Vector3d threat_trajectory::position_enu_m(double t_s) const {
-  const double tau = std::clamp(t_s - launch_time_s_, 0.0, flight_time_s_);
-  const double flown_m = ground_speed_mps_ * tau;
-  const Eigen::Vector2d ground = start_en_m_ + direction_en_ * flown_m;
-  double z_m;
-  if (kind_ == trajectory_kind::ballistic) {
-    z_m = std::max(0.0, vertical_speed0_mps_ * tau - 0.5 * units::standard_gravity_mps2 * tau * tau);
-  } else {
-    z_m = height_at_distance_to_go(ground_range_m_ - flown_m);
-  }
-  return {ground.x(), ground.y(), z_m};
 }
 
 Eigen::Vector3d threat_trajectory::velocity_enu_mps(double t_s) const {

@@ -8,9 +8,12 @@
 /// within `leak_distance_m` (ground distance) of the aim point alive.
 
 #include <samsim/radar.hpp>
+#include <samsim/units.hpp>
 
 #include <Eigen/Core>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace samsim {
@@ -94,6 +97,36 @@ class threat_trajectory {
   double max_height_m_ = 0.0;
   double max_speed_mps_ = 0.0;
 };
+
+// Inline: evaluated many times per intercept prediction in the Monte Carlo hot loop.
+inline double threat_trajectory::height_at_distance_to_go(double d_m) const {
+  const double dt = terminal_distance_m_;
+  switch (terminal_) {
+    case terminal_kind::none:
+      return cruise_height_m_;
+    case terminal_kind::dive:
+      return d_m >= dt ? cruise_height_m_ : cruise_height_m_ * d_m / dt;
+    case terminal_kind::pop_up:
+      if (d_m >= dt) return cruise_height_m_;
+      if (d_m >= 0.5 * dt)  // climb from cruise height at dt to the pop-up height at dt/2
+        return terminal_height_m_ + (cruise_height_m_ - terminal_height_m_) * (d_m - 0.5 * dt) / (0.5 * dt);
+      return terminal_height_m_ * d_m / (0.5 * dt);  // dive to 0 at the aim point
+  }
+  return cruise_height_m_;
+}
+
+inline Eigen::Vector3d threat_trajectory::position_enu_m(double t_s) const {
+  const double tau = std::clamp(t_s - launch_time_s_, 0.0, flight_time_s_);
+  const double flown_m = ground_speed_mps_ * tau;
+  const Eigen::Vector2d ground = start_en_m_ + direction_en_ * flown_m;
+  double z_m;
+  if (kind_ == trajectory_kind::ballistic) {
+    z_m = std::max(0.0, vertical_speed0_mps_ * tau - 0.5 * units::standard_gravity_mps2 * tau * tau);
+  } else {
+    z_m = height_at_distance_to_go(ground_range_m_ - flown_m);
+  }
+  return {ground.x(), ground.y(), z_m};
+}
 
 /// Validates a class; throws std::invalid_argument naming the field and value.
 void validate(const threat_class& cls);
