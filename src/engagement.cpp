@@ -10,7 +10,6 @@
 #include <cassert>
 #include <stdexcept>
 #include <cmath>
-#include <deque>
 #include <utility>
 
 namespace samsim {
@@ -170,7 +169,8 @@ struct threat_runtime {
 struct trial_workspace::internal {
   std::vector<event> heap;
   std::vector<threat_runtime> rt;
-  std::deque<int> slot_queue;
+  std::vector<int> slot_queue;  ///< FIFO of threats waiting for a track slot, from slot_head
+  std::size_t slot_head = 0;
   std::vector<int> launcher_rounds;
   std::vector<int> candidates;
   std::vector<int> active;  ///< tracked threats that may still be fired at, by (leak time, index)
@@ -286,6 +286,7 @@ class trial_engine {
     st_.kill_flags.clear();
     st_.interceptor_threat.clear();
     st_.slot_queue.clear();
+    st_.slot_head = 0;
     st_.active.clear();
   }
 
@@ -361,9 +362,8 @@ class trial_engine {
   /// A track ends (kill or leak): the slot goes to the longest-waiting threat.
   void release_track(double t) {
     slots_.release();
-    while (!st_.slot_queue.empty()) {
-      const int j = st_.slot_queue.front();
-      st_.slot_queue.pop_front();
+    while (st_.slot_head < st_.slot_queue.size()) {
+      const int j = st_.slot_queue[st_.slot_head++];
       const threat_runtime& w = st_.rt[static_cast<std::size_t>(j)];
       if (!w.waiting_slot) continue;  // leaked while waiting
       if (w.leak_time_s <= t) continue;  // leaks at this instant: it never got a track

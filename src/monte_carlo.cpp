@@ -1,3 +1,4 @@
+#include <samsim/log.hpp>
 #include <samsim/monte_carlo.hpp>
 
 #include <algorithm>
@@ -275,6 +276,9 @@ monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_ca
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   monte_carlo_result result;
   result.tally.by_class.resize(model.scenario_data().classes.size());
+  const auto log = logger();
+  log->debug("monte carlo '{}': {} trials, seed {}, {} threads, chunks of {}", model.scenario_data().name, o.trials,
+             o.seed, resolve_threads(o.threads), o.chunk_trials);
   run_ordered(model, o, 0, chunk_count(o), resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
     result.tally.merge(t);
     if (o.progress) {
@@ -298,6 +302,9 @@ monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_ca
   result.elapsed_s = elapsed();
   result.trials_per_second = result.elapsed_s > 0.0 ? static_cast<double>(result.tally.trials) / result.elapsed_s : 0.0;
   result.estimates = estimate(result.tally, o.confidence);
+  log->debug("monte carlo '{}': {} trials in {:.3f} s ({:.0f} trials/s){}", model.scenario_data().name,
+             result.tally.trials, result.elapsed_s, result.trials_per_second,
+             result.stopped_early ? ", stopped at the half-width target" : (result.cancelled ? ", cancelled" : ""));
   return result;
 }
 

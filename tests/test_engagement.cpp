@@ -11,8 +11,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <map>
+#include <new>
 
 using namespace samsim;
 
@@ -389,4 +392,31 @@ TEST_CASE("a trial is reproducible: same (seed, trial) gives the same timeline w
   CHECK(with_trace.leakers == without.leakers);
   CHECK(with_trace.interceptors_used == without.interceptors_used);
   CHECK(with_trace.events == without.events);
+}
+
+// Counts heap allocations made by this test program (global operator new).
+namespace {
+std::atomic<long> allocations{0};
+}
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+TEST_CASE("run_trial allocates nothing in steady state with a reused workspace", "[engagement][memory]") {
+  scenario sc = oracle_scenario(12, 2, 2, 0.6);
+  sc.battery.launchers = {3, 4, 60.0, 8};
+  sc.battery.radar.max_tracks = 5;
+  sc.battery.fire_control.max_engaged_targets = 3;
+  const auto m = oracle_model(sc);
+  trial_workspace ws;
+  for (std::uint64_t t = 0; t < 50; ++t) (void)run_trial(m, 6, t, ws);  // warm-up: buffers reach their size
+  const long before = allocations.load();
+  int leakers = 0;
+  for (std::uint64_t t = 50; t < 250; ++t) leakers += run_trial(m, 6, t, ws).leakers;
+  CHECK(allocations.load() - before == 0);
+  CHECK(leakers > 0);  // the trials did real work: slots, channels and the magazine bind
 }

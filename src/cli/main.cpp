@@ -2,6 +2,8 @@
 
 #include "command.hpp"
 
+#include <samsim/log.hpp>
+
 #include <algorithm>
 #include <exception>
 #include <iostream>
@@ -25,6 +27,11 @@ int main(int argc, char** argv) {
   CLI::App app{"samsim: Monte Carlo engagement analysis of a generic surface-to-air missile battery", "samsim"};
   app.set_version_flag("--version", std::string("samsim ") + SAMSIM_VERSION_STRING);
   app.require_subcommand(1);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Log what the run does (to stderr)");
+  app.parse_complete_callback([&] {
+    if (verbose) samsim::logger()->set_level(spdlog::level::debug);
+  });
   auto& commands = registry();
   std::stable_sort(commands.begin(), commands.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -1,0 +1,115 @@
+// Tests of monte_carlo.hpp: bit-identical tallies for any thread count and
+// chunking of the work, the half-width stop rule, cancellation, progress, and
+// the exact round trip of tallies through their message form (MPI).
+#include <samsim/log.hpp>
+#include <samsim/monte_carlo.hpp>
+#include <samsim/scenario.hpp>
+
+#include <catch2/catch.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <atomic>
+#include <cmath>
+#include <sstream>
+
+using namespace samsim;
+
+namespace {
+const engagement_model& small_raid() {
+  static const scenario sc = load_scenario(SAMSIM_SCENARIO_DIR "/small-raid.json");
+  static const engagement_model model(sc);
+  return model;
+}
+monte_carlo_options options(std::uint64_t trials, int threads) {
+  monte_carlo_options o;
+  o.trials = trials;
+  o.seed = 42;
+  o.threads = threads;
+  o.chunk_trials = 64;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("the tally is bit-identical for 1, 2, 3 and 5 threads", "[monte_carlo][invariance]") {
+  const auto one = run_monte_carlo(small_raid(), options(1000, 1));
+  for (int threads : {2, 3, 5}) {
+    const auto many = run_monte_carlo(small_raid(), options(1000, threads));
+    CHECK(many.tally == one.tally);
+    CHECK(many.estimates.p_leak_wilson.lower == one.estimates.p_leak_wilson.lower);
+    CHECK(many.estimates.mean_leakers.upper == one.estimates.mean_leakers.upper);
+  }
+  CHECK(one.tally.trials == 1000);  // the last chunk is partial (1000 = 15 x 64 + 40)
+}
+
+TEST_CASE("chunks run separately and merged in order equal one run", "[monte_carlo][invariance]") {
+  const auto o = options(700, 1);
+  const auto whole = run_monte_carlo(small_raid(), o);
+  // As MPI ranks do: blocks of chunks, in any grouping, merged in chunk order.
+  monte_carlo_tally merged;
+  const std::uint64_t n = chunk_count(o);
+  for (std::uint64_t first = 0; first < n; first += 3) {
+    bool stopped = false;
+    merge_in_order(merged, run_chunks(small_raid(), o, {first, std::min<std::uint64_t>(3, n - first)}), o, stopped);
+    CHECK(!stopped);
+  }
+  merged.by_class.resize(whole.tally.by_class.size());
+  CHECK(merged == whole.tally);
+}
+
+TEST_CASE("tallies survive their message form exactly", "[monte_carlo]") {
+  const auto r = run_monte_carlo(small_raid(), options(300, 2));
+  const auto words = r.tally.to_words();
+  CHECK(monte_carlo_tally::from_words(words.data(), words.size()) == r.tally);
+  CHECK_THROWS(monte_carlo_tally::from_words(words.data(), words.size() - 1));  // truncated message
+}
+
+TEST_CASE("the half-width stop is decided at chunk boundaries, whatever the threads", "[monte_carlo][stopping]") {
+  auto o = options(100000, 1);
+  o.target_halfwidth = 0.02;
+  const auto one = run_monte_carlo(small_raid(), o);
+  o.threads = 4;
+  const auto four = run_monte_carlo(small_raid(), o);
+  CHECK(one.stopped_early);
+  CHECK(one.tally == four.tally);
+  const double halfwidth = 0.5 * (one.estimates.p_leak_wilson.upper - one.estimates.p_leak_wilson.lower);
+  CHECK(halfwidth <= 0.02);
+  CHECK(one.tally.trials % o.chunk_trials == 0);
+  CHECK(one.tally.trials >= 1000);  // the rule waits for at least 1000 trials
+  // One chunk fewer would not have met the target (the stop is the first chunk that does).
+  auto shorter = options(one.tally.trials - o.chunk_trials, 1);
+  const auto before = run_monte_carlo(small_raid(), shorter);
+  const double hw_before = 0.5 * (before.estimates.p_leak_wilson.upper - before.estimates.p_leak_wilson.lower);
+  CHECK((hw_before > 0.02 || before.tally.trials < 1000));
+}
+
+TEST_CASE("progress is reported after every chunk and cancellation stops the run", "[monte_carlo]") {
+  std::atomic<bool> cancel{false};
+  std::uint64_t last_done = 0;
+  int calls = 0;
+  auto o = options(5000, 2);
+  o.cancel = &cancel;
+  o.progress = [&](const monte_carlo_progress& p) {
+    ++calls;
+    CHECK(p.trials_done > last_done);
+    CHECK(p.trials_planned == 5000);
+    CHECK(p.p_leak.lower <= p.p_leak.estimate);
+    last_done = p.trials_done;
+    if (p.trials_done >= 640) cancel = true;
+  };
+  const auto r = run_monte_carlo(small_raid(), o);
+  CHECK(r.cancelled);
+  CHECK(r.tally.trials == 640);  // the chunk that set the flag is the last one merged
+  CHECK(calls == 10);
+}
+
+TEST_CASE("the driver logs through the replaceable samsim logger", "[monte_carlo][log]") {
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto mine = std::make_shared<spdlog::logger>("mine", sink);
+  mine->set_level(spdlog::level::debug);
+  samsim::set_logger(mine);
+  (void)run_monte_carlo(small_raid(), options(100, 1));
+  samsim::set_logger(nullptr);  // back to the default
+  CHECK(captured.str().find("100 trials") != std::string::npos);
+  CHECK(samsim::logger().get() != mine.get());
+}
