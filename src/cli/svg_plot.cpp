@@ -111,9 +111,12 @@ std::string svg_line_plot(const plot_spec& spec) {
                            colour);
     if (s.label.empty()) continue;
     if (s.label_at_start) {
-      if (!s.x.empty())
+      // Beside the series' lowest point, where contour labels line up along the x axis.
+      if (!s.x.empty()) {
+        const std::size_t low = static_cast<std::size_t>(std::min_element(s.y.begin(), s.y.end()) - s.y.begin());
         svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"{}\">{}</text>\n",
-                           px(s.x.front()) + 4, py(s.y.front()) - 5, colour, escape(s.label));
+                           px(s.x[low]) + 4, py(s.y[low]) - 5, colour, escape(s.label));
+      }
       continue;
     }
     if (spec.legend_right)

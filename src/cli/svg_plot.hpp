@@ -17,7 +17,7 @@ struct plot_series {
   std::string colour;        ///< SVG colour; empty: the next palette colour
   std::string dash;          ///< stroke-dasharray, e.g. "5 4"; empty: solid
   double stroke_width = 2.0;
-  bool label_at_start = false;  ///< label just above-right of the first point instead of in the legend
+  bool label_at_start = false;  ///< label beside the lowest point instead of in the legend
 };
 
 struct plot_spec {
