@@ -2,23 +2,14 @@
 // one predict_intercept against a straight-line target.
 #include <samsim/flyout.hpp>
 
+#include "../tests/reference_interceptor.hpp"
+
 #include <benchmark/benchmark.h>
 
 namespace {
 
-// The interceptor and envelope of examples/scenarios/reference-raid.json.
-samsim::interceptor_kinematics reference_interceptor() {
-  samsim::interceptor_kinematics k;
-  k.launch_mass_kg = 1800.0;
-  k.specific_impulse_s = 250.0;
-  k.phases = {{250000.0, 6.0}, {40000.0, 15.0}};
-  k.reference_area_m2 = 0.16;
-  k.cd_vs_mach = {{0.0, 0.3}, {0.9, 0.35}, {1.2, 0.55}, {2.0, 0.45}, {4.0, 0.32}, {8.0, 0.25}};
-  k.max_lateral_accel_mps2 = 300.0;
-  k.navigation_ratio = 4.0;
-  return k;
-}
-const samsim::envelope_limits reference_limits{3000.0, 250000.0, 10.0, 30000.0, 400.0};
+samsim::interceptor_kinematics reference_interceptor() { return reference::interceptor(); }
+const samsim::envelope_limits reference_limits = reference::limits;
 
 const samsim::flyout_table& table() {
   static const samsim::flyout_table t = samsim::flyout_table::build(reference_interceptor(), reference_limits);

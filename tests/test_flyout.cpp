@@ -3,6 +3,9 @@
 #include <samsim/flyout.hpp>
 
 #include <samsim/rng.hpp>
+#include <samsim/scenario.hpp>
+
+#include "reference_interceptor.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,19 +17,8 @@ using namespace samsim;
 
 namespace {
 
-// The interceptor and envelope of examples/scenarios/reference-raid.json.
-interceptor_kinematics reference_interceptor() {
-  interceptor_kinematics k;
-  k.launch_mass_kg = 1800.0;
-  k.specific_impulse_s = 250.0;
-  k.phases = {{250000.0, 6.0}, {40000.0, 15.0}};
-  k.reference_area_m2 = 0.16;
-  k.cd_vs_mach = {{0.0, 0.3}, {0.9, 0.35}, {1.2, 0.55}, {2.0, 0.45}, {4.0, 0.32}, {8.0, 0.25}};
-  k.max_lateral_accel_mps2 = 300.0;
-  k.navigation_ratio = 4.0;
-  return k;
-}
-const envelope_limits reference_limits{3000.0, 250000.0, 10.0, 30000.0, 400.0};
+interceptor_kinematics reference_interceptor() { return reference::interceptor(); }
+const envelope_limits reference_limits = reference::limits;
 
 const flyout_table& reference_table() {
   static const flyout_table table = flyout_table::build(reference_interceptor(), reference_limits);
@@ -470,4 +462,28 @@ TEST_CASE("predict_intercept finds a short window through a corner of the envelo
   CHECK(pred.intercept_time_s == Approx(expected).margin(0.02));
   // Launched 1 s later there is no intercept inside the window.
   CHECK_FALSE(predict_intercept(table, t_launch + 1.0, 1e4, position).feasible);
+}
+
+TEST_CASE("the in-code reference interceptor is the one in reference-raid.json", "[flyout]") {
+  // tests/reference_interceptor.hpp copies the scenario's numbers; this keeps the copy honest.
+  const samsim::scenario sc = samsim::load_scenario(SAMSIM_SCENARIO_DIR "/reference-raid.json");
+  const interceptor_kinematics& k = sc.battery.interceptor;
+  const interceptor_kinematics r = reference_interceptor();
+  CHECK(k.launch_mass_kg == r.launch_mass_kg);
+  CHECK(k.specific_impulse_s == r.specific_impulse_s);
+  REQUIRE(k.phases.size() == r.phases.size());
+  for (std::size_t i = 0; i < k.phases.size(); ++i) {
+    CHECK(k.phases[i].thrust_n == r.phases[i].thrust_n);
+    CHECK(k.phases[i].burn_time_s == r.phases[i].burn_time_s);
+  }
+  CHECK(k.reference_area_m2 == r.reference_area_m2);
+  CHECK(k.cd_vs_mach == r.cd_vs_mach);
+  CHECK(k.max_lateral_accel_mps2 == r.max_lateral_accel_mps2);
+  CHECK(k.navigation_ratio == r.navigation_ratio);
+  const envelope_limits& e = sc.battery.envelope;
+  CHECK(e.min_range_m == reference_limits.min_range_m);
+  CHECK(e.max_range_m == reference_limits.max_range_m);
+  CHECK(e.min_height_m == reference_limits.min_height_m);
+  CHECK(e.max_height_m == reference_limits.max_height_m);
+  CHECK(e.min_speed_mps == reference_limits.min_speed_mps);
 }

@@ -5,6 +5,8 @@
 
 #include <samsim/units.hpp>
 
+#include "reference_interceptor.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -15,18 +17,7 @@ using namespace samsim;
 
 namespace {
 
-// The interceptor of examples/scenarios/reference-raid.json.
-interceptor_kinematics reference_interceptor() {
-  interceptor_kinematics k;
-  k.launch_mass_kg = 1800.0;
-  k.specific_impulse_s = 250.0;
-  k.phases = {{250000.0, 6.0}, {40000.0, 15.0}};
-  k.reference_area_m2 = 0.16;
-  k.cd_vs_mach = {{0.0, 0.3}, {0.9, 0.35}, {1.2, 0.55}, {2.0, 0.45}, {4.0, 0.32}, {8.0, 0.25}};
-  k.max_lateral_accel_mps2 = 300.0;
-  k.navigation_ratio = 4.0;
-  return k;
-}
+interceptor_kinematics reference_interceptor() { return reference::interceptor(); }
 
 constexpr double g0 = 9.80665;
 constexpr double ft_m = 0.3048;
