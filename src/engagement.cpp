@@ -175,7 +175,6 @@ struct trial_workspace::internal {
   std::vector<int> candidates;
   std::vector<int> active;  ///< tracked threats that may still be fired at, by (leak time, index)
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
-  std::vector<int> interceptor_threat;   ///< per interceptor serial
 };
 
 namespace {
@@ -284,7 +283,6 @@ class trial_engine {
     pool_rounds_ = l.reload_rounds;
     reloading_rounds_ = 0;
     st_.kill_flags.clear();
-    st_.interceptor_threat.clear();
     st_.slot_queue.clear();
     st_.slot_head = 0;
     st_.active.clear();
