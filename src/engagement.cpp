@@ -1,5 +1,6 @@
 #include <samsim/engagement.hpp>
 #include <samsim/endgame.hpp>
+#include <samsim/event_queue.hpp>
 #include <samsim/radar.hpp>
 #include <samsim/rng.hpp>
 #include <samsim/tracking.hpp>
@@ -125,22 +126,14 @@ namespace {
 
 enum class event_type : std::uint8_t { intercept, kill_assessment, reload_complete, leak, confirm, ready, wake };
 
-struct event {
-  double time_s;
-  event_type type;  ///< also the priority among events at the same time
-  std::uint64_t seq;
+/// What an event refers to: a threat, and an interceptor serial (intercept)
+/// or a launcher index (reload).
+struct event_payload {
   int threat;
-  int aux;  ///< interceptor serial (intercept) or launcher index (reload)
+  int aux;
 };
-
-/// Orders the heap so that the earliest (time, type, seq) is on top.
-struct event_later {
-  bool operator()(const event& a, const event& b) const {
-    if (a.time_s != b.time_s) return a.time_s > b.time_s;
-    if (a.type != b.type) return a.type > b.type;
-    return a.seq > b.seq;
-  }
-};
+using event_queue_t = event_queue<event_payload>;
+using event = event_queue_t::entry;
 
 constexpr std::uint8_t no_block = 255;
 constexpr double infinity = std::numeric_limits<double>::infinity();
@@ -160,6 +153,7 @@ struct threat_runtime {
   bool known_killed = false;  ///< seen killed at a kill assessment
   bool awaiting_assessment = false;
   bool holds_channel = false;
+  bool in_eligible = false;  ///< listed in internal::eligible
   int pending_assessments = 0;
   std::uint8_t last_block = no_block;
 };
@@ -167,13 +161,16 @@ struct threat_runtime {
 }  // namespace
 
 struct trial_workspace::internal {
-  std::vector<event> heap;
+  event_queue_t queue;
   std::vector<threat_runtime> rt;
   std::vector<int> slot_queue;  ///< FIFO of threats waiting for a track slot, from slot_head
   std::size_t slot_head = 0;
   std::vector<int> launcher_rounds;
   std::vector<int> candidates;
-  std::vector<int> active;  ///< tracked threats that may still be fired at, by (leak time, index)
+  /// Threats that may be fired at now (eligible()), by (leak time, index): kept
+  /// up to date at the events that change eligibility, so a decision pass
+  /// looks at these alone.
+  std::vector<int> eligible;
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
 };
 
@@ -285,20 +282,12 @@ class trial_engine {
     st_.kill_flags.clear();
     st_.slot_queue.clear();
     st_.slot_head = 0;
-    st_.active.clear();
+    st_.eligible.clear();
   }
 
   // ---- events ------------------------------------------------------------
   void push(double t_s, event_type type, int threat, int aux = -1) {
-    st_.heap.push_back(event{t_s, type, seq_++, threat, aux});
-    std::push_heap(st_.heap.begin(), st_.heap.end(), event_later{});
-  }
-
-  event pop() {
-    std::pop_heap(st_.heap.begin(), st_.heap.end(), event_later{});
-    const event e = st_.heap.back();
-    st_.heap.pop_back();
-    return e;
+    st_.queue.push(t_s, static_cast<unsigned>(type), event_payload{threat, aux});
   }
 
   void record(double t_s, trace_kind kind, int threat, int launcher = -1, int interceptor = -1,
@@ -307,11 +296,12 @@ class trial_engine {
   }
 
   void loop() {
-    while (!st_.heap.empty() && unresolved_ > 0) {
-      const double t = st_.heap.front().time_s;
+    auto& queue = st_.queue;
+    while (!queue.empty() && unresolved_ > 0) {
+      const double t = queue.top().time_s;
       // Handle every event at this instant, then decide launches once.
-      while (!st_.heap.empty() && st_.heap.front().time_s == t) {
-        handle(pop(), t);
+      while (!queue.empty() && queue.top().time_s == t) {
+        handle(queue.pop(), t);
         ++result_.events;
       }
       assign(t);
@@ -319,29 +309,25 @@ class trial_engine {
   }
 
   void handle(const event& e, double t) {
-    switch (e.type) {
-      case event_type::confirm: on_confirm(e.threat, t); break;
-      case event_type::leak: on_leak(e.threat, t); break;
-      case event_type::intercept: on_intercept(e.threat, e.aux, t); break;
-      case event_type::kill_assessment: on_kill_assessment(e.threat, t); break;
-      case event_type::reload_complete: on_reload_complete(e.aux, e.threat, t); break;
-      case event_type::ready:
+    const int threat = e.payload.threat, aux = e.payload.aux;
+    switch (static_cast<event_type>(e.priority())) {
+      case event_type::confirm: on_confirm(threat, t); break;
+      case event_type::leak: on_leak(threat, t); break;
+      case event_type::intercept: on_intercept(threat, aux, t); break;
+      case event_type::kill_assessment: on_kill_assessment(threat, t); break;
+      case event_type::reload_complete: on_reload_complete(aux, threat, t); break;
+      case event_type::ready: refresh_eligible(threat, t); break;
       case event_type::wake: break;  // assign() runs after every instant
     }
   }
 
   void start_track(int i, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    auto before = [this](int a, int b) {
-      const double ta = st_.rt[static_cast<std::size_t>(a)].leak_time_s;
-      const double tb = st_.rt[static_cast<std::size_t>(b)].leak_time_s;
-      return ta != tb ? ta < tb : a < b;
-    };
-    st_.active.insert(std::upper_bound(st_.active.begin(), st_.active.end(), i, before), i);
     r.tracked = true;
     r.waiting_slot = false;
     r.ready_time_s = t + bat_.fire_control.reaction_time_s;
     push(r.ready_time_s, event_type::ready, i);
+    refresh_eligible(i, t);
   }
 
   void on_confirm(int i, double t) {
@@ -385,6 +371,7 @@ class trial_engine {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (r.killed) return;
     r.leaked = true;
+    refresh_eligible(i, t);
     --unresolved_;
     threat_outcome& out = ws_.outcomes[static_cast<std::size_t>(i)];
     out.killed = false;
@@ -430,11 +417,12 @@ class trial_engine {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     --r.pending_assessments;
     r.awaiting_assessment = false;
+    if (r.killed) r.known_killed = true;
+    refresh_eligible(i, t);
     record(t, trace_kind::kill_assessment, i, -1, -1, r.killed ? 1.0 : 0.0);
     if (r.leaked) return;
     const int salvos = ws_.outcomes[static_cast<std::size_t>(i)].salvos;
     if (r.killed) {
-      r.known_killed = true;
       release_channel(r);
     } else if (salvos >= bat_.doctrine.max_salvos_per_threat && r.pending_assessments == 0) {
       release_channel(r);  // its last shot is assessed; it will leak as a survivor
@@ -451,12 +439,34 @@ class trial_engine {
   }
 
   // ---- fire control --------------------------------------------------------
+  /// Whether threat i may be fired at, from time t on, as far as its own state goes.
   bool eligible(int i, double t) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (!r.tracked || r.leaked || r.known_killed || r.ready_time_s > t) return false;
     if (ws_.outcomes[static_cast<std::size_t>(i)].salvos >= bat_.doctrine.max_salvos_per_threat) return false;
     if (bat_.doctrine.mode == doctrine_mode::shoot_look_shoot && r.awaiting_assessment) return false;
     return true;
+  }
+
+  /// Brings threat i's place in the eligible list up to date after its state
+  /// changed at time t. The list is in priority order: earliest arrival at the
+  /// leak point first, ties by threat index.
+  void refresh_eligible(int i, double t) {
+    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const bool now = eligible(i, t);
+    if (now == r.in_eligible) return;
+    r.in_eligible = now;
+    auto& list = st_.eligible;
+    auto before = [this](int a, int b) {
+      const double ta = st_.rt[static_cast<std::size_t>(a)].leak_time_s;
+      const double tb = st_.rt[static_cast<std::size_t>(b)].leak_time_s;
+      return ta != tb ? ta < tb : a < b;
+    };
+    const auto at = std::lower_bound(list.begin(), list.end(), i, before);
+    if (now)
+      list.insert(at, i);
+    else
+      list.erase(at);
   }
 
   intercept_prediction predict(int i, double launch_time_s) const {
@@ -582,22 +592,10 @@ class trial_engine {
   }
 
   void assign(double t) {
-    // The active list is kept in priority order (earliest predicted arrival at
-    // the leak point first, ties by threat index); threats that can never be
-    // fired at again leave it here.
-    auto& active = st_.active;
+    // A copy: launching changes the eligible list.
+    if (st_.eligible.empty()) return;
     auto& cand = st_.candidates;
-    cand.clear();
-    const int max_salvos = bat_.doctrine.max_salvos_per_threat;
-    std::size_t kept = 0;
-    for (const int i : active) {
-      const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-      if (r.leaked || r.known_killed || ws_.outcomes[static_cast<std::size_t>(i)].salvos >= max_salvos) continue;
-      active[kept++] = i;
-      if (eligible(i, t)) cand.push_back(i);
-    }
-    active.resize(kept);
-    if (cand.empty()) return;
+    cand.assign(st_.eligible.begin(), st_.eligible.end());
     wake_for_launch_interval(t);
     const int salvo = bat_.doctrine.salvo_size;
     for (const int i : cand) {
@@ -686,6 +684,7 @@ class trial_engine {
     result_.interceptors_used += salvo;
     ++r.pending_assessments;
     r.awaiting_assessment = true;
+    refresh_eligible(i, t);
     r.last_block = no_block;
     next_launch_s_ = t + salvo * fc.launch_interval_s;
     if (ready_rounds_ + reloading_rounds_ + pool_rounds_ == 0) result_.magazine_exhausted = true;
@@ -712,7 +711,6 @@ class trial_engine {
   track_slots slots_;
   Eigen::Vector3d battery_enu_m_;
   trial_result result_;
-  std::uint64_t seq_ = 0;
   int unresolved_ = 0;
   int engaged_ = 0;
   int in_flight_ = 0;
@@ -729,7 +727,7 @@ class trial_engine {
 trial_result run_trial(const engagement_model& model, std::uint64_t seed, std::uint64_t trial_index,
                        trial_workspace& ws, std::vector<trace_event>* trace) {
   if (!ws.state) ws.state = std::make_shared<trial_workspace::internal>();
-  ws.state->heap.clear();
+  ws.state->queue.clear();
   trial_engine engine(model, seed, trial_index, ws, trace);
   return engine.run();
 }
