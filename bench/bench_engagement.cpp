@@ -67,7 +67,7 @@ void BM_event_queue_push_pop(benchmark::State& state) {
       queue.push(t + static_cast<double>((seq * 2654435761u) % 1000), static_cast<unsigned>(seq % 7), k);
       ++seq;
     }
-    while (!queue.empty()) t = queue.pop().time_s;
+    while (!queue.empty()) t = queue.pop().time_s();
   }
   benchmark::DoNotOptimize(t);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 64);

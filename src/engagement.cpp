@@ -298,9 +298,9 @@ class trial_engine {
   void loop() {
     auto& queue = st_.queue;
     while (!queue.empty() && unresolved_ > 0) {
-      const double t = queue.top().time_s;
+      const double t = queue.top().time_s();
       // Handle every event at this instant, then decide launches once.
-      while (!queue.empty() && queue.top().time_s == t) {
+      while (!queue.empty() && queue.top().time_s() == t) {
         handle(queue.pop(), t);
         ++result_.events;
       }

@@ -32,6 +32,24 @@ TEST_CASE("event_queue: time first, then priority, then push order", "[event_que
   CHECK(order == std::vector<int>{4, 2, 1, 3, 0});
 }
 
+TEST_CASE("event_queue: negative times, and -0 equal to +0", "[event_queue]") {
+  event_queue<int> q;
+  q.push(0.0, 2, 0);
+  q.push(-0.0, 1, 1);  // the same instant as +0: priority decides
+  q.push(-2.5, 0, 2);
+  q.push(-1e-300, 0, 3);
+  q.push(1e300, 0, 4);
+  std::vector<int> order;
+  std::vector<double> times;
+  while (!q.empty()) {
+    const auto e = q.pop();
+    order.push_back(e.payload);
+    times.push_back(e.time_s());
+  }
+  CHECK(order == std::vector<int>{2, 3, 1, 0, 4});
+  CHECK(times == std::vector<double>{-2.5, -1e-300, 0.0, 0.0, 1e300});
+}
+
 TEST_CASE("event_queue: priority survives the packing", "[event_queue]") {
   event_queue<int> q;
   q.push(1.0, 255, 7);
@@ -66,9 +84,9 @@ TEST_CASE("event_queue: matches a stable sort under interleaved pushes and pops"
       REQUIRE(!q.empty());
       const auto got = q.pop();
       REQUIRE(got.payload == expected.id);
-      CHECK(got.time_s == expected.time_s);
+      CHECK(got.time_s() == expected.time_s);
       CHECK(got.priority() == expected.priority);
-      now = got.time_s;
+      now = got.time_s();
     }
     REQUIRE(q.size() == pending.size());
   }

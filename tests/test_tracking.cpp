@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 using samsim::confirmation_probability;
@@ -79,6 +80,29 @@ TEST_CASE("m_of_n_window supports n = 64 and 1-of-1", "[tracking]") {
   CHECK_THROWS_AS(m_of_n_window(0, 3), std::invalid_argument);
   CHECK_THROWS_AS(m_of_n_window(4, 3), std::invalid_argument);
   CHECK_THROWS_AS(m_of_n_window(2, 65), std::invalid_argument);
+}
+
+TEST_CASE("m_of_n_window agrees with counting the last n looks directly", "[tracking]") {
+  // Oracle: keep every look and count detections among the last n.
+  samsim::random_stream rng(99, 1, 0);
+  for (const auto& [m, n] : std::vector<std::pair<int, int>>{{1, 1}, {2, 3}, {3, 5}, {4, 7}, {5, 64}, {64, 64}}) {
+    m_of_n_window window(m, n);
+    std::vector<bool> looks;
+    for (int k = 0; k < 3000; ++k) {
+      const bool detected = rng.uniform() < 0.3;
+      looks.push_back(detected);
+      int hits = 0;
+      for (std::size_t j = looks.size() > static_cast<std::size_t>(n) ? looks.size() - n : 0; j < looks.size(); ++j)
+        hits += looks[j] ? 1 : 0;
+      const bool expected = hits >= m;
+      INFO("m " << m << " n " << n << " look " << k);
+      REQUIRE(window.record_look(detected) == expected);
+      if (expected) {  // confirmed: start again, as after a dropped track
+        window.reset();
+        looks.clear();
+      }
+    }
+  }
 }
 
 TEST_CASE("confirmation_probability equals P(Binomial(n, pd) >= m) when looks == n", "[tracking]") {

@@ -9,6 +9,7 @@
 /// and one integer compare. A 4-ary heap is half as deep as a binary one,
 /// which matters because a trial pops every event it pushes.
 
+#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -24,11 +25,12 @@ class event_queue {
   static constexpr unsigned max_priority = 256;
 
   struct entry {
-    double time_s;
-    std::uint64_t order;  ///< priority << 56 | push sequence number
+    std::uint64_t time_key;  ///< the time's bits, mapped so that integer order is time order
+    std::uint64_t order;     ///< priority << 56 | push sequence number
     Payload payload;
 
-    unsigned priority() const { return static_cast<unsigned>(order >> sequence_bits); }
+    double time_s() const noexcept { return key_time(time_key); }
+    unsigned priority() const noexcept { return static_cast<unsigned>(order >> sequence_bits); }
   };
 
   /// Empties the queue and restarts the push sequence; keeps the memory.
@@ -46,7 +48,7 @@ class event_queue {
 
   void push(double time_s, unsigned priority, const Payload& payload) {
     assert(priority < max_priority);
-    const entry e{time_s, (static_cast<std::uint64_t>(priority) << sequence_bits) | sequence_++, payload};
+    const entry e{time_key(time_s), (static_cast<std::uint64_t>(priority) << sequence_bits) | sequence_++, payload};
     heap_.push_back(e);
     // Sift the hole up from the new leaf.
     std::size_t hole = heap_.size() - 1;
@@ -89,7 +91,19 @@ class event_queue {
   static constexpr int sequence_bits = 56;
 
   static bool before(const entry& a, const entry& b) noexcept {
-    return a.time_s < b.time_s || (a.time_s == b.time_s && a.order < b.order);
+    return a.time_key < b.time_key || (a.time_key == b.time_key && a.order < b.order);
+  }
+
+  // Integer compares are cheaper than floating-point ones (no unordered case).
+  // Flipping the sign bit of a non-negative double, or every bit of a negative
+  // one, gives an unsigned integer in the same order; -0 is folded into +0 so
+  // that equal times stay equal. Times must not be NaN.
+  static std::uint64_t time_key(double t_s) noexcept {
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(t_s + 0.0);
+    return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+  }
+  static double key_time(std::uint64_t key) noexcept {
+    return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
   }
 
   std::vector<entry> heap_;

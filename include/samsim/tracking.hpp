@@ -5,7 +5,6 @@
 /// Only looks at which the target was in coverage count: the caller skips
 /// looks while the target is hidden (they neither count nor break the window).
 
-#include <bit>
 #include <cstdint>
 
 namespace samsim {
@@ -21,8 +20,13 @@ class m_of_n_window {
   /// Records one in-coverage look; true only for the look that confirms.
   bool record_look(bool detected) noexcept {
     if (confirmed_) return false;
-    history_ = ((history_ << 1) | (detected ? 1u : 0u)) & mask_;
-    confirmed_ = std::popcount(history_) >= m_;
+    // The detection count is kept as looks enter and leave the window (no
+    // popcount: without -mpopcnt it is a library call).
+    const int leaving = static_cast<int>((history_ >> (n_ - 1)) & 1u);
+    const int entering = detected ? 1 : 0;
+    history_ = ((history_ << 1) | static_cast<std::uint64_t>(entering)) & mask_;
+    count_ += entering - leaving;
+    confirmed_ = count_ >= m_;
     return confirmed_;
   }
 
@@ -30,6 +34,7 @@ class m_of_n_window {
   /// Forgets every look (track dropped).
   void reset() noexcept {
     history_ = 0;
+    count_ = 0;
     confirmed_ = false;
   }
   int m() const noexcept { return m_; }
@@ -40,6 +45,7 @@ class m_of_n_window {
   int n_;
   std::uint64_t mask_;
   std::uint64_t history_ = 0;
+  int count_ = 0;  ///< detections in history_
   bool confirmed_ = false;
 };
 
