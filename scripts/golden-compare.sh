@@ -3,6 +3,9 @@
 # samsim at git revision REV (default: the last commit) beside the working
 # tree, runs the reference and saturation raids with both, and compares the
 # JSON results bit for bit, timing fields and the events_per_trial counter aside.
+# Then it builds tools/trial_digest against both libraries and compares a
+# digest of every trial's whole timeline (outcomes and trace, doubles by their
+# bits) on every example scenario: a stricter check than the estimates.
 #   scripts/golden-compare.sh [REV] [TRIALS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,5 +34,27 @@ for scenario in reference-raid saturation-raid; do
   echo -n "$scenario ($trials trials, $rev vs working tree): "
   build/tests/json_compare "$work/$scenario-golden.json" "$work/$scenario-current.json" \
     --ignore events_per_trial || status=1
+done
+
+# Timeline digests (the tool is the working tree's, built against each library).
+for side in golden current; do
+  tree=build
+  [ "$side" = golden ] && tree="$work/build"
+  if ! { cmake -S tools/trial_digest -B "$work/digest-$side" -DCMAKE_BUILD_TYPE=Release \
+           -Dsamsim_DIR="$PWD/$tree" >/dev/null && cmake --build "$work/digest-$side" >/dev/null; }; then
+    echo "timeline digest: could not build tools/trial_digest against $side ($tree)"
+    exit 1
+  fi
+done
+for path in examples/scenarios/*.json; do
+  golden=$("$work/digest-golden/trial_digest" "$path" "$trials")
+  current=$("$work/digest-current/trial_digest" "$path" "$trials")
+  name=$(basename "$path" .json)
+  if [ "$golden" = "$current" ]; then
+    echo "$name timelines ($trials trials): identical, digest $current"
+  else
+    echo "$name timelines ($trials trials): DIFFER: $rev $golden, working tree $current"
+    status=1
+  fi
 done
 exit $status
