@@ -246,6 +246,7 @@ class trial_engine {
       const double speed_mps = std::max(traj.max_ground_speed_mps(), 1e-9);
       random_stream det(seed_, sub_stream(stream_id::detection, static_cast<std::uint32_t>(i)), trial_);
       m_of_n_window window(radar.confirm_m, radar.confirm_n);
+      double horizon_height_m = std::numeric_limits<double>::quiet_NaN(), horizon_m = 0.0;
       double k = std::ceil((traj.launch_time_s() - phase_s) / period_s);
       for (double t = phase_s + k * period_s; t < t_end; t = phase_s + k * period_s) {
         const Eigen::Vector3d p = relative_position(static_cast<int>(i), t);
@@ -256,7 +257,11 @@ class trial_engine {
           continue;
         }
         k += 1.0;
-        if (!coverage(d_m, p.z())) continue;  // hidden looks neither count nor break the window
+        if (p.z() != horizon_height_m) {  // most threats fly level: one square root per threat
+          horizon_height_m = p.z();
+          horizon_m = coverage.horizon_m(horizon_height_m);
+        }
+        if (!coverage.within(d_m, p.z(), horizon_m)) continue;  // hidden looks neither count nor break the window
         const double dz = p.z() - ha;
         const double r2 = d_m * d_m + dz * dz;
         const double snr = cls.snr_per_r4 / (r2 * r2);

@@ -36,6 +36,7 @@ flyout_table::flyout_table(const envelope_limits& limits, double range_step_m, d
   inv_range_step_ = (range_nodes_ - 1) / limits.max_range_m;
   inv_height_step_ = (height_nodes_ - 1) / span_m;
   nodes_.assign(static_cast<std::size_t>(range_nodes_) * height_nodes_, node{unreachable, 0.0f});
+  compute_bounds();
 }
 
 /// Fills a table from flown trajectories (friend of flyout_table).
@@ -198,10 +199,23 @@ flyout_table flyout_table::build(const interceptor_kinematics& k, const envelope
     std::swap(previous, current);
   }
 
-  for (const auto& n : table.nodes_)
-    if (n.time_of_flight_s < unreachable)
-      table.max_time_of_flight_s_ = std::max(table.max_time_of_flight_s_, static_cast<double>(n.time_of_flight_s));
+  table.compute_bounds();
   return table;
+}
+
+void flyout_table::compute_bounds() {
+  max_time_of_flight_s_ = 0.0;
+  min_tof_from_column_s_.assign(static_cast<std::size_t>(range_nodes_) + 1, std::numeric_limits<double>::infinity());
+  for (int i = range_nodes_ - 1; i >= 0; --i) {
+    double column_min = min_tof_from_column_s_[static_cast<std::size_t>(i) + 1];
+    for (int j = 0; j < height_nodes_; ++j) {
+      const node& n = nodes_[static_cast<std::size_t>(j) * range_nodes_ + i];
+      if (!(n.time_of_flight_s < unreachable)) continue;
+      column_min = std::min(column_min, static_cast<double>(n.time_of_flight_s));
+      max_time_of_flight_s_ = std::max(max_time_of_flight_s_, static_cast<double>(n.time_of_flight_s));
+    }
+    min_tof_from_column_s_[static_cast<std::size_t>(i)] = column_min;
+  }
 }
 
 flyout_table flyout_table::from_function(const envelope_limits& limits, double range_step_m, double height_step_m,
@@ -215,8 +229,8 @@ flyout_table flyout_table::from_function(const envelope_limits& limits, double r
       if (!p.reachable || !(p.speed_mps >= limits.min_speed_mps) || !std::isfinite(p.time_of_flight_s)) continue;
       auto& n = table.nodes_[static_cast<std::size_t>(j) * table.range_nodes_ + i];
       n = node{static_cast<float>(p.time_of_flight_s), static_cast<float>(p.speed_mps)};
-      table.max_time_of_flight_s_ = std::max(table.max_time_of_flight_s_, static_cast<double>(n.time_of_flight_s));
     }
+  table.compute_bounds();
   return table;
 }
 

@@ -487,3 +487,65 @@ TEST_CASE("the in-code reference interceptor is the one in reference-raid.json",
   CHECK(e.max_height_m == reference_limits.max_height_m);
   CHECK(e.min_speed_mps == reference_limits.min_speed_mps);
 }
+
+TEST_CASE("min_time_of_flight_beyond_s bounds at() from below, tightly at the nodes", "[flyout]") {
+  // Constant-speed table: the least node time at ground range >= r is the
+  // h = 0 node of r's cell, (250 m x floor(r / 250 m)) / v.
+  const flyout_table& table = constant_speed_table();
+  random_stream rs(7u, std::uint32_t{1003}, 0u);
+  for (int k = 0; k < 500; ++k) {
+    const double r = rs.uniform() * 99000.0;
+    const double bound = table.min_time_of_flight_beyond_s(r);
+    CHECK(bound == static_cast<double>(static_cast<float>(250.0 * std::floor(r / 250.0) / interceptor_speed_mps)));
+    for (int m = 0; m < 20; ++m) {
+      const double r2 = std::max(r, 3000.0) + rs.uniform() * (100000.0 - std::max(r, 3000.0));
+      const auto p = table.at(r2, rs.uniform() * 20000.0);
+      REQUIRE(p.reachable);
+      REQUIRE(p.time_of_flight_s >= bound);
+    }
+  }
+  CHECK(table.min_time_of_flight_beyond_s(-5.0) == table.min_time_of_flight_beyond_s(0.0));
+  CHECK(table.min_time_of_flight_beyond_s(1e6) == inf);
+}
+
+TEST_CASE("predict_intercept: skipping provably positive envelope entries changes nothing", "[flyout][predict]") {
+  // With a threat speed bound (and no reach limit, so only the entry test
+  // uses it) the search skips locating envelope entries where f > 0 must
+  // hold; the answer must be the same, bit for bit, as without the bound.
+  const flyout_table& table = constant_speed_table();
+  random_stream rs(7u, std::uint32_t{1004}, 0u);
+  int feasible = 0;
+  long probes_plain = 0, probes_bounded = 0;
+  for (int k = 0; k < 400; ++k) {
+    const double bearing = rs.uniform() * 6.283185307179586;
+    const double r0 = 105000.0 + rs.uniform() * 150000.0;
+    const double speed = 100.0 + rs.uniform() * 1900.0;
+    const double heading = bearing + 3.141592653589793 + (rs.uniform() - 0.5) * 1.2;
+    const Eigen::Vector3d p0(r0 * std::sin(bearing), r0 * std::cos(bearing), 50.0 + rs.uniform() * 19000.0);
+    const Eigen::Vector3d v(speed * std::sin(heading), speed * std::cos(heading), 0.0);
+    long* probes = nullptr;
+    auto position = [&](double t) -> Eigen::Vector3d {
+      ++*probes;
+      return p0 + v * t;
+    };
+    intercept_search_options plain;
+    plain.f_lipschitz = 1.0 + speed / interceptor_speed_mps * 1.01;
+    plain.time_tolerance_s = 1e-4;
+    intercept_search_options bounded = plain;
+    bounded.max_target_speed_mps = speed;
+    const double launch = rs.uniform() * 200.0;
+    probes = &probes_plain;
+    const auto a = predict_intercept(table, launch, 1e4, position, plain);
+    probes = &probes_bounded;
+    const auto b = predict_intercept(table, launch, 1e4, position, bounded);
+    REQUIRE(a.feasible == b.feasible);
+    if (!a.feasible) continue;
+    ++feasible;
+    REQUIRE(a.intercept_time_s == b.intercept_time_s);
+    REQUIRE(a.ground_range_m == b.ground_range_m);
+    REQUIRE(a.height_m == b.height_m);
+  }
+  CHECK(feasible > 100);  // the comparison covered real intercepts
+  INFO("probes without / with the bound: " << probes_plain << " / " << probes_bounded);
+  CHECK(probes_bounded < probes_plain);  // and entries were skipped
+}

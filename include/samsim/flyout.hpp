@@ -109,6 +109,17 @@ class flyout_table {
   /// Largest time of flight over reachable nodes: no intercept can take longer.
   double max_time_of_flight_s() const noexcept { return max_time_of_flight_s_; }
 
+  /// A lower bound on the time of flight that at() returns for any point at
+  /// ground range >= ground_range_m (any height): the least reachable node
+  /// time from that range's cell outward, since at() is a weighted mean of
+  /// its cell's corners. +inf where nothing is reachable that far out.
+  double min_time_of_flight_beyond_s(double ground_range_m) const noexcept {
+    const double fr = ground_range_m * inv_range_step_;
+    if (!(fr > 0.0)) return min_tof_from_column_s_.front();
+    const int i = fr < static_cast<double>(range_nodes_) ? static_cast<int>(fr) : range_nodes_;
+    return min_tof_from_column_s_[static_cast<std::size_t>(i)];
+  }
+
   /// Largest ground range reachable at a height (searched with at() on a
   /// resolution_m scan), or -1 if nothing is reachable at that height.
   double max_range_at_m(double height_m, double resolution_m = 50.0) const noexcept;
@@ -127,6 +138,7 @@ class flyout_table {
   static constexpr float unreachable = std::numeric_limits<float>::infinity();
 
   flyout_table(const envelope_limits& limits, double range_step_m, double height_step_m);
+  void compute_bounds();
   friend struct flyout_builder;
 
   envelope_limits limits_{};
@@ -136,6 +148,7 @@ class flyout_table {
   int range_nodes_ = 2;
   int height_nodes_ = 2;
   double max_time_of_flight_s_ = 0.0;
+  std::vector<double> min_tof_from_column_s_;  ///< [i]: least reachable time in range columns >= i; [range_nodes] = inf
   std::vector<node> nodes_;  ///< row-major: height index, then range index
 };
 
@@ -261,6 +274,20 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     return in;
   };
   auto opposite = [](const probe& a, const probe& b) { return (a.f > 0.0) != (b.f > 0.0) || b.f == 0.0; };
+  // The threat enters the envelope between an unreachable probe `out` and a
+  // reachable one `in`. True when f > 0 at every point of that step, so the
+  // entry point cannot bracket a root with `in` (f(in) > 0 too) and need not
+  // be located. Every point of the step is at ground range >= r_lo (the range
+  // changes at most at the threat's speed from either end), and there the
+  // time of flight is at least the table's bound beyond r_lo, while t <=
+  // in.t. A margin of a microsecond (plus 1e-9 relative) covers rounding.
+  auto entry_stays_positive = [&](const probe& out, const probe& in) {
+    if (!(search.max_target_speed_mps > 0.0)) return false;
+    const double r_lo = 0.5 * (out.range_m + in.range_m - search.max_target_speed_mps * std::abs(in.t - out.t));
+    const double tof_lo_s = table.min_time_of_flight_beyond_s(r_lo);
+    const double elapsed_s = std::max(in.t, out.t) - launch_time_s;
+    return tof_lo_s - elapsed_s > 1e-6 + 1e-9 * (std::abs(tof_lo_s) + std::abs(in.t) + std::abs(launch_time_s));
+  };
 
   const double end_s = std::min(latest_time_s, launch_time_s + table.max_time_of_flight_s());
   if (!(end_s >= launch_time_s)) return {};
@@ -314,7 +341,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     } else if (prev.reachable) {
       const probe edge = bisect_edge(prev, next);
       if (opposite(prev, edge)) return bisect_root(prev, edge);
-    } else if (next.reachable) {
+    } else if (next.reachable && !(next.f > 0.0 && entry_stays_positive(prev, next))) {
       const probe edge = bisect_edge(next, prev);
       if (edge.f == 0.0) return answer(edge);
       if (opposite(edge, next)) return bisect_root(edge, next);

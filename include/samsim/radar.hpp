@@ -84,8 +84,19 @@ class coverage_checker {
         tan_max_(std::tan(radar.max_elevation_rad)) {}
 
   bool operator()(double ground_range_m, double target_height_m) const noexcept {
-    const double ht = std::max(0.0, target_height_m);
-    if (!(ground_range_m <= antenna_horizon_m_ + std::sqrt(2.0 * units::effective_earth_radius_m * ht))) return false;
+    return within(ground_range_m, target_height_m, horizon_m(target_height_m));
+  }
+
+  /// Radar horizon for a target at this height: the largest ground range at
+  /// which the 4/3-earth line of sight clears the ground.
+  double horizon_m(double target_height_m) const noexcept {
+    return antenna_horizon_m_ + std::sqrt(2.0 * units::effective_earth_radius_m * std::max(0.0, target_height_m));
+  }
+
+  /// operator() with the horizon for this height already computed
+  /// (horizon_m(target_height_m)): a look loop at constant height computes it once.
+  bool within(double ground_range_m, double target_height_m, double horizon_m) const noexcept {
+    if (!(ground_range_m <= horizon_m)) return false;
     const double dh = target_height_m - antenna_height_m_;
     if (ground_range_m * ground_range_m + dh * dh > max_range2_m2_) return false;
     if (ground_range_m <= 0.0) {  // straight above or below: elevation +-90 deg (0 when level)
