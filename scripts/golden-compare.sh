@@ -6,6 +6,8 @@
 # Then it builds tools/trial_digest against both libraries and compares a
 # digest of every trial's whole timeline (outcomes and trace, doubles by their
 # bits) on every example scenario: a stricter check than the estimates.
+# Last, it times both builds on the reference raid (one thread, alternating,
+# best of three each) and prints the speed ratio measured in this one run.
 #   scripts/golden-compare.sh [REV] [TRIALS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,4 +59,20 @@ for path in examples/scenarios/*.json; do
     status=1
   fi
 done
+
+# Speed: the two builds alternate so that both see the same machine load.
+best() { sort -g | head -1; }
+us_per_trial() {
+  "$1" bench examples/scenarios/reference-raid.json --trials "$trials" --threads 1 --json - 2>/dev/null |
+    sed -n 's/.*"us_per_trial": \([0-9.eE+-]*\).*/\1/p'
+}
+golden_us=() current_us=()
+for _ in 1 2 3; do
+  golden_us+=("$(us_per_trial "$work/build/samsim")")
+  current_us+=("$(us_per_trial build/samsim)")
+done
+g=$(printf '%s\n' "${golden_us[@]}" | best)
+c=$(printf '%s\n' "${current_us[@]}" | best)
+awk -v g="$g" -v c="$c" -v rev="$rev" 'BEGIN {
+  printf "reference-raid speed (1 thread, best of 3 alternating runs): %s %.1f us/trial, working tree %.1f us/trial: %.2fx\n", rev, g, c, g / c }'
 exit $status
