@@ -50,6 +50,7 @@ class event_queue {
 
   void push(double time_s, unsigned priority, const Payload& payload) {
     assert(priority < max_priority);
+    assert(time_s == time_s && "event times must not be NaN");
     const entry e{time_key(time_s), (static_cast<std::uint64_t>(priority) << sequence_bits) | sequence_++, payload};
     heap_.push_back(e);
     // Sift the hole up from the new leaf.
