@@ -153,7 +153,6 @@ struct threat_runtime {
   bool known_killed = false;  ///< seen killed at a kill assessment
   bool awaiting_assessment = false;
   bool holds_channel = false;
-  bool in_eligible = false;  ///< listed in internal::eligible
   int pending_assessments = 0;
   std::uint8_t last_block = no_block;
 };
@@ -457,10 +456,6 @@ class trial_engine {
   /// changed at time t. The list is in priority order: earliest arrival at the
   /// leak point first, ties by threat index.
   void refresh_eligible(int i, double t) {
-    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    const bool now = eligible(i, t);
-    if (now == r.in_eligible) return;
-    r.in_eligible = now;
     auto& list = st_.eligible;
     auto before = [this](int a, int b) {
       const double ta = st_.rt[static_cast<std::size_t>(a)].leak_time_s;
@@ -468,9 +463,11 @@ class trial_engine {
       return ta != tb ? ta < tb : a < b;
     };
     const auto at = std::lower_bound(list.begin(), list.end(), i, before);
-    if (now)
+    const bool listed = at != list.end() && *at == i;
+    const bool now = eligible(i, t);
+    if (now && !listed)
       list.insert(at, i);
-    else
+    else if (!now && listed)
       list.erase(at);
   }
 
