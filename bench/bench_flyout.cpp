@@ -1,10 +1,14 @@
 // Flyout benchmarks: table build for the reference interceptor, one at() lookup,
-// one predict_intercept against a straight-line target.
+// one predict_intercept against a straight-line target (plain scan, engine
+// options, and resumed from an earlier launch's search).
+#include <samsim/engagement.hpp>
 #include <samsim/flyout.hpp>
 
 #include "../tests/reference_interceptor.hpp"
 
 #include <benchmark/benchmark.h>
+
+#include <vector>
 
 namespace {
 
@@ -46,5 +50,48 @@ void bm_predict_intercept(benchmark::State& state) {
   }
 }
 BENCHMARK(bm_predict_intercept);
+
+// The same target with the options the engine uses (Lipschitz jumps with the
+// table's gradient bound, secant steps, reach skips): a first shot, and a
+// salvo's second round 3 s later resumed where the first search stopped.
+samsim::intercept_search_options engine_options(double speed_mps) {
+  static const double gradient_s_per_m = samsim::engagement_model::measure_tof_gradient(table());
+  samsim::intercept_search_options o;
+  o.f_lipschitz = 1.0 + speed_mps * gradient_s_per_m;
+  o.max_target_speed_mps = speed_mps;
+  o.time_tolerance_s = 1e-4;
+  return o;
+}
+
+void bm_predict_intercept_engine(benchmark::State& state) {
+  const auto& t = table();
+  auto position = [](double time_s) -> Eigen::Vector3d { return {300000.0 - 250.0 * time_s, 5000.0, 30.0}; };
+  const auto options = engine_options(250.0);
+  double launch_s = 1000.0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(samsim::predict_intercept(t, launch_s, 1e4, position, options));
+    launch_s += 1e-3;
+    if (launch_s > 1001.0) launch_s = 1000.0;
+  }
+}
+BENCHMARK(bm_predict_intercept_engine);
+
+void bm_predict_intercept_resumed(benchmark::State& state) {
+  const auto& t = table();
+  auto position = [](double time_s) -> Eigen::Vector3d { return {300000.0 - 250.0 * time_s, 5000.0, 30.0}; };
+  double launch_s = 1000.0;
+  std::vector<samsim::intercept_search_options> resumed;
+  for (int k = 0; k < 1000; ++k) {
+    auto o = engine_options(250.0);
+    o.resume_from_s = samsim::predict_intercept(t, launch_s + k * 1e-3, 1e4, position, o).clear_until_s;
+    resumed.push_back(o);
+  }
+  std::size_t k = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(samsim::predict_intercept(t, launch_s + k * 1e-3 + 3.0, 1e4, position, resumed[k]));
+    if (++k == resumed.size()) k = 0;
+  }
+}
+BENCHMARK(bm_predict_intercept_resumed);
 
 }  // namespace

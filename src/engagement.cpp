@@ -155,6 +155,10 @@ struct threat_runtime {
   bool holds_channel = false;
   int pending_assessments = 0;
   std::uint8_t last_block = no_block;
+  /// The last intercept search against this threat: its launch time, and the
+  /// time before which it found no root (where a later launch may start).
+  double searched_launch_s = infinity;
+  intercept_prediction searched;
 };
 
 }  // namespace
@@ -471,18 +475,24 @@ class trial_engine {
       list.erase(at);
   }
 
-  intercept_prediction predict(int i, double launch_time_s) const {
-    const double latest_s = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
+  intercept_prediction predict(int i, double launch_time_s) {
+    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const double latest_s = r.leak_time_s;
     intercept_search_options search;
+    if (launch_time_s == r.searched_launch_s) return r.searched;  // asked again at the same instant
+    if (launch_time_s > r.searched_launch_s) search.resume_from_s = r.searched.clear_until_s;
     const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
     search.f_lipschitz = 1.0 + speed_mps * model_.tof_gradient_bound_s_per_m();
     search.max_target_speed_mps = speed_mps;
     search.reach_range_m = model_.max_reach_range_m();
     search.reach_height_m = model_.max_reach_height_m();
     search.time_tolerance_s = 1e-4;
-    return predict_intercept(
+    const intercept_prediction p = predict_intercept(
         model_.flyout(), launch_time_s, latest_s, [this, i](double t_s) { return relative_position(i, t_s); },
         search);
+    r.searched_launch_s = launch_time_s;
+    r.searched = p;
+    return p;
   }
 
   /// Earliest launch time after `t_from` at which an intercept may be feasible.

@@ -216,6 +216,65 @@ void flyout_table::compute_bounds() {
     }
     min_tof_from_column_s_[static_cast<std::size_t>(i)] = column_min;
   }
+  compute_reach_gaps();
+}
+
+void flyout_table::compute_reach_gaps() {
+  // A cell is good when at() can be reachable in it: all four corners are.
+  // Per row, the column distance (in whole cells between them) from every
+  // cell to the nearest good cell of that row, by two sweeps; then per cell
+  // the least rectangle-to-rectangle distance over all rows.
+  const int nc = range_nodes_ - 1, nrow = height_nodes_ - 1;
+  const auto reachable = [&](int i, int j) {
+    return nodes_[static_cast<std::size_t>(j) * range_nodes_ + i].time_of_flight_s < unreachable;
+  };
+  constexpr int none = std::numeric_limits<int>::max();
+  std::vector<int> column_gap(static_cast<std::size_t>(nc) * nrow, none);
+  for (int j = 0; j < nrow; ++j) {
+    int* gap = column_gap.data() + static_cast<std::ptrdiff_t>(j) * nc;
+    int last_good = -1;
+    for (int i = 0; i < nc; ++i) {
+      if (reachable(i, j) && reachable(i + 1, j) && reachable(i, j + 1) && reachable(i + 1, j + 1)) last_good = i;
+      if (last_good >= 0) gap[i] = std::max(0, i - last_good - 1);
+    }
+    last_good = -1;
+    for (int i = nc - 1; i >= 0; --i) {
+      if (gap[i] == 0 && reachable(i, j) && reachable(i + 1, j) && reachable(i, j + 1) && reachable(i + 1, j + 1))
+        last_good = i;
+      if (last_good >= 0) gap[i] = std::min(gap[i], std::max(0, last_good - i - 1));
+    }
+  }
+  const double dr = range_step_m(), dh = height_step_m();
+  reach_gap_m_.assign(static_cast<std::size_t>(nc) * nrow, std::numeric_limits<float>::infinity());
+  for (int j = 0; j < nrow; ++j)
+    for (int i = 0; i < nc; ++i) {
+      double best2 = std::numeric_limits<double>::infinity();
+      for (int k = 0; k < nrow; ++k) {
+        const int g = column_gap[static_cast<std::size_t>(k) * nc + i];
+        if (g == none) continue;
+        const double dx = g * dr, dy = std::max(0, std::abs(k - j) - 1) * dh;
+        best2 = std::min(best2, dx * dx + dy * dy);
+      }
+      // Stored as float, rounded down so that it stays a lower bound.
+      const double gap_m = std::sqrt(best2) * (1.0 - 1e-6);
+      float stored = static_cast<float>(gap_m);
+      if (static_cast<double>(stored) > gap_m) stored = std::nextafter(stored, 0.0f);
+      reach_gap_m_[static_cast<std::size_t>(j) * nc + i] = stored;
+    }
+}
+
+double flyout_table::distance_to_reach_m(double ground_range_m, double height_m) const noexcept {
+  if (!(std::isfinite(ground_range_m) && std::isfinite(height_m))) return 0.0;
+  // What at() can reach lies inside the limits' rectangle. With c the point
+  // of the rectangle nearest to p, (p - c).(x - c) <= 0 for every x in it, so
+  // |p - x|^2 >= |p - c|^2 + |c - x|^2: the two distances add in quadrature.
+  const double r = std::clamp(ground_range_m, limits_.min_range_m, limits_.max_range_m);
+  const double h = std::clamp(height_m, limits_.min_height_m, limits_.max_height_m);
+  const double outside2_m2 = (ground_range_m - r) * (ground_range_m - r) + (height_m - h) * (height_m - h);
+  const int i = std::min(static_cast<int>(r * inv_range_step_), range_nodes_ - 2);
+  const int j = std::min(static_cast<int>((h - grid_height0_m_) * inv_height_step_), height_nodes_ - 2);
+  const double cell_m = reach_gap_m_[static_cast<std::size_t>(j) * (range_nodes_ - 1) + i];
+  return std::sqrt(outside2_m2 + cell_m * cell_m);
 }
 
 flyout_table flyout_table::from_function(const envelope_limits& limits, double range_step_m, double height_step_m,

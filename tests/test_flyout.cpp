@@ -508,44 +508,148 @@ TEST_CASE("min_time_of_flight_beyond_s bounds at() from below, tightly at the no
   CHECK(table.min_time_of_flight_beyond_s(1e6) == inf);
 }
 
-TEST_CASE("predict_intercept: skipping provably positive envelope entries changes nothing", "[flyout][predict]") {
-  // With a threat speed bound (and no reach limit, so only the entry test
-  // uses it) the search skips locating envelope entries where f > 0 must
-  // hold; the answer must be the same, bit for bit, as without the bound.
+namespace {
+
+// A random straight-line threat against the constant-speed table: from 105 to
+// 255 km out, 100 to 2000 m/s, heading roughly at the launcher.
+struct random_threat {
+  Eigen::Vector3d p0, v;
+  double speed_mps, launch_s;
+  Eigen::Vector3d at(double t) const { return p0 + v * t; }
+};
+
+random_threat draw_threat(random_stream& rs) {
+  const double bearing = rs.uniform() * 6.283185307179586;
+  const double r0 = 105000.0 + rs.uniform() * 150000.0;
+  const double speed = 100.0 + rs.uniform() * 1900.0;
+  const double heading = bearing + 3.141592653589793 + (rs.uniform() - 0.5) * 1.2;
+  const Eigen::Vector3d p0(r0 * std::sin(bearing), r0 * std::cos(bearing), 50.0 + rs.uniform() * 19000.0);
+  const Eigen::Vector3d v(speed * std::sin(heading), speed * std::cos(heading), 0.0);
+  return {p0, v, speed, rs.uniform() * 200.0};
+}
+
+// The options the engine uses: Lipschitz jumps, secant steps, reach skips.
+intercept_search_options accelerated_options(double speed_mps) {
+  intercept_search_options o;
+  o.f_lipschitz = 1.0 + speed_mps / interceptor_speed_mps * 1.01;
+  o.max_target_speed_mps = speed_mps;
+  o.time_tolerance_s = 1e-4;
+  return o;
+}
+
+// Whether a point is inside the analytic limits by at least `margin_m`.
+bool well_inside(const Eigen::Vector3d& p, double margin_m) {
+  const double r = std::hypot(p.x(), p.y());
+  return r >= analytic_limits.min_range_m + margin_m && r <= analytic_limits.max_range_m - margin_m &&
+         p.z() >= analytic_limits.min_height_m + margin_m && p.z() <= analytic_limits.max_height_m - margin_m;
+}
+
+}  // namespace
+
+TEST_CASE("predict_intercept with every acceleration finds the closed-form intercept", "[flyout][predict]") {
+  // Reference: the closed-form earliest root of |p0 + v t| = vm (t - launch).
+  // Where it lies well inside the limits, the accelerated search (the
+  // engine's options) must find it; the plain cell-by-cell scan must agree
+  // on feasibility everywhere.
   const flyout_table& table = constant_speed_table();
   random_stream rs(7u, std::uint32_t{1004}, 0u);
-  int feasible = 0;
-  long probes_plain = 0, probes_bounded = 0;
+  int compared = 0;
   for (int k = 0; k < 400; ++k) {
-    const double bearing = rs.uniform() * 6.283185307179586;
-    const double r0 = 105000.0 + rs.uniform() * 150000.0;
-    const double speed = 100.0 + rs.uniform() * 1900.0;
-    const double heading = bearing + 3.141592653589793 + (rs.uniform() - 0.5) * 1.2;
-    const Eigen::Vector3d p0(r0 * std::sin(bearing), r0 * std::cos(bearing), 50.0 + rs.uniform() * 19000.0);
-    const Eigen::Vector3d v(speed * std::sin(heading), speed * std::cos(heading), 0.0);
-    long* probes = nullptr;
-    auto position = [&](double t) -> Eigen::Vector3d {
-      ++*probes;
-      return p0 + v * t;
-    };
+    const random_threat th = draw_threat(rs);
+    auto position = [&](double t) { return th.at(t); };
     intercept_search_options plain;
-    plain.f_lipschitz = 1.0 + speed / interceptor_speed_mps * 1.01;
     plain.time_tolerance_s = 1e-4;
-    intercept_search_options bounded = plain;
-    bounded.max_target_speed_mps = speed;
-    const double launch = rs.uniform() * 200.0;
-    probes = &probes_plain;
-    const auto a = predict_intercept(table, launch, 1e4, position, plain);
-    probes = &probes_bounded;
-    const auto b = predict_intercept(table, launch, 1e4, position, bounded);
+    const auto a = predict_intercept(table, th.launch_s, 1e4, position, plain);
+    const auto b = predict_intercept(table, th.launch_s, 1e4, position, accelerated_options(th.speed_mps));
+    INFO("threat " << k << " p0 " << th.p0.transpose() << " v " << th.v.transpose() << " launch " << th.launch_s);
     REQUIRE(a.feasible == b.feasible);
-    if (!a.feasible) continue;
-    ++feasible;
-    REQUIRE(a.intercept_time_s == b.intercept_time_s);
-    REQUIRE(a.ground_range_m == b.ground_range_m);
-    REQUIRE(a.height_m == b.height_m);
+    if (a.feasible) CHECK(b.intercept_time_s == Approx(a.intercept_time_s).margin(1e-3));
+    const double expected = closed_form_intercept_s(th.p0, th.v, th.launch_s);
+    if (expected < inf && well_inside(th.at(expected), 1000.0)) {
+      ++compared;
+      REQUIRE(b.feasible);
+      // Table error <= 2.6 ms of time of flight (bilinear bound above), moved by at most 1 / (1 - |v|/vm).
+      CHECK(b.intercept_time_s == Approx(expected).margin(0.02));
+    }
   }
-  CHECK(feasible > 100);  // the comparison covered real intercepts
-  INFO("probes without / with the bound: " << probes_plain << " / " << probes_bounded);
-  CHECK(probes_bounded < probes_plain);  // and entries were skipped
+  CHECK(compared > 100);  // the comparison covered real intercepts
+}
+
+TEST_CASE("predict_intercept resumed from an earlier launch's search finds the same intercept", "[flyout][predict]") {
+  // f = launch + tof - t grows with the launch, so a later launch may start
+  // where an earlier search stopped seeing f > 0 (clear_until_s). It must find
+  // what a search from its own launch finds (to the 1e-4 s tolerance), and
+  // f must be > 0 at every reachable point before clear_until_s.
+  const flyout_table& table = constant_speed_table();
+  random_stream rs(7u, std::uint32_t{1005}, 0u);
+  int feasible = 0, checked_clear = 0;
+  for (int k = 0; k < 400; ++k) {
+    const random_threat th = draw_threat(rs);
+    auto position = [&](double t) { return th.at(t); };
+    const intercept_search_options opt = accelerated_options(th.speed_mps);
+    const auto first = predict_intercept(table, th.launch_s, 1e4, position, opt);
+    if (first.feasible) CHECK(first.clear_until_s <= first.intercept_time_s);
+    // f is monotone for threats slower than the interceptor: then "f > 0 before
+    // clear_until_s" holds exactly, not only at the scan's resolution.
+    if (th.speed_mps < 0.9 * interceptor_speed_mps && std::isfinite(first.clear_until_s)) {
+      ++checked_clear;
+      for (int s = 0; s < 50; ++s) {
+        const double t = th.launch_s + (first.clear_until_s - th.launch_s) * s / 50.0;
+        const Eigen::Vector3d p = th.at(t);
+        const flyout_point fp = table.at(std::hypot(p.x(), p.y()), p.z());
+        if (fp.reachable) REQUIRE(th.launch_s + fp.time_of_flight_s - t > 0.0);
+      }
+    }
+    for (const double later_s : {0.0, 0.1, 3.0, 30.0}) {
+      const double launch2 = th.launch_s + later_s;
+      intercept_search_options resumed = opt;
+      resumed.resume_from_s = first.clear_until_s;
+      const auto fresh = predict_intercept(table, launch2, 1e4, position, opt);
+      const auto again = predict_intercept(table, launch2, 1e4, position, resumed);
+      INFO("threat " << k << " launch " << th.launch_s << " + " << later_s << " resumed from " << first.clear_until_s);
+      REQUIRE(fresh.feasible == again.feasible);
+      if (!fresh.feasible) continue;
+      ++feasible;
+      CHECK(again.intercept_time_s == Approx(fresh.intercept_time_s).margin(1e-3));
+    }
+  }
+  CHECK(feasible > 400);
+  CHECK(checked_clear > 50);
+}
+
+TEST_CASE("distance_to_reach_m bounds the distance to every reachable point from below", "[flyout]") {
+  // Reachable only inside a disc of 60 km slant range (and the limits): the
+  // bound must never exceed the distance to a reachable point (sampled on a
+  // 100 m grid). Inside the limits it must be within a cell diagonal (559 m)
+  // of the distance to the disc, so that it is of use; outside them, at
+  // least the distance to the limits' rectangle.
+  const envelope_limits limits{3000.0, 100000.0, 0.0, 20000.0, 0.0};
+  const flyout_table table = flyout_table::from_function(limits, 500.0, 250.0, [](double r, double h) {
+    return flyout_point{std::hypot(r, h) <= 60000.0, std::hypot(r, h) / 1000.0, 1000.0};
+  });
+  std::vector<Eigen::Vector2d> reachable;
+  for (double r = 0.0; r <= 100000.0; r += 100.0)
+    for (double h = 0.0; h <= 20000.0; h += 100.0)
+      if (table.at(r, h).reachable) reachable.emplace_back(r, h);
+  REQUIRE(reachable.size() > 1000);
+  random_stream rs(7u, std::uint32_t{1006}, 0u);
+  int positive = 0;
+  for (int k = 0; k < 400; ++k) {
+    const Eigen::Vector2d q(rs.uniform() * 140000.0 - 10000.0, rs.uniform() * 40000.0 - 10000.0);
+    const double bound = table.distance_to_reach_m(q.x(), q.y());
+    double nearest = inf;
+    for (const auto& x : reachable) nearest = std::min(nearest, (x - q).norm());
+    INFO("point " << q.transpose() << " bound " << bound << " nearest sample " << nearest);
+    REQUIRE(bound <= nearest);
+    const double r = std::clamp(q.x(), limits.min_range_m, limits.max_range_m);
+    const double h = std::clamp(q.y(), limits.min_height_m, limits.max_height_m);
+    if (r == q.x() && h == q.y())
+      CHECK(bound >= std::max(0.0, std::hypot(r, h) - 60000.0) - 560.0);
+    else
+      CHECK(bound >= std::hypot(q.x() - r, q.y() - h) * (1.0 - 1e-12));
+    if (bound > 0.0) ++positive;
+  }
+  CHECK(positive > 100);
+  CHECK(table.distance_to_reach_m(30000.0, 5000.0) == 0.0);
+  CHECK(table.distance_to_reach_m(std::nan(""), 5000.0) == 0.0);
 }

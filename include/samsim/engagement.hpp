@@ -114,10 +114,13 @@ class engagement_model {
   /// Bound on |grad tof| of the flyout table [s/m], measured on its nodes:
   /// with a threat's speed bound it limits how fast intercept timing can change.
   double tof_gradient_bound_s_per_m() const { return tof_gradient_s_per_m_; }
+  /// That bound for any table: the largest difference between reachable
+  /// neighbouring nodes per direction, over the grid step (a bilinear cell's
+  /// gradient is bounded by its edge differences), combined in quadrature.
+  static double measure_tof_gradient(const flyout_table& table);
 
  private:
   void build_class_data();
-  static double measure_tof_gradient(const flyout_table& table);
 
   scenario scenario_;
   flyout_table flyout_;

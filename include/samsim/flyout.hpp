@@ -120,6 +120,11 @@ class flyout_table {
     return min_tof_from_column_s_[static_cast<std::size_t>(i)];
   }
 
+  /// A lower bound on the distance (metres, in the range-height plane) from
+  /// a point to every point where at() is reachable: 0 where at() may be,
+  /// +inf when nothing is. Resolved to one grid cell. NaN-safe (0).
+  double distance_to_reach_m(double ground_range_m, double height_m) const noexcept;
+
   /// Largest ground range reachable at a height (searched with at() on a
   /// resolution_m scan), or -1 if nothing is reachable at that height.
   double max_range_at_m(double height_m, double resolution_m = 50.0) const noexcept;
@@ -139,6 +144,7 @@ class flyout_table {
 
   flyout_table(const envelope_limits& limits, double range_step_m, double height_step_m);
   void compute_bounds();
+  void compute_reach_gaps();
   friend struct flyout_builder;
 
   envelope_limits limits_{};
@@ -150,6 +156,7 @@ class flyout_table {
   double max_time_of_flight_s_ = 0.0;
   std::vector<double> min_tof_from_column_s_;  ///< [i]: least reachable time in range columns >= i; [range_nodes] = inf
   std::vector<node> nodes_;  ///< row-major: height index, then range index
+  std::vector<float> reach_gap_m_;  ///< per cell (row-major): lower bound on the distance to a reachable point
 };
 
 /// One line of the envelope printout.
@@ -174,6 +181,10 @@ struct intercept_prediction {
   double time_of_flight_s = 0.0;
   double ground_range_m = 0.0;
   double height_m = 0.0;
+  /// The search found f > 0 at every reachable point it looked at before this
+  /// time (the intercept time, or where it stopped): see
+  /// intercept_search_options::resume_from_s.
+  double clear_until_s = -std::numeric_limits<double>::infinity();
 };
 
 /// Search settings for predict_intercept.
@@ -194,6 +205,14 @@ struct intercept_search_options {
   double max_target_speed_mps = 0.0;
   double reach_range_m = std::numeric_limits<double>::infinity();
   double reach_height_m = std::numeric_limits<double>::infinity();
+  /// Where the scan starts, when later than the launch: the clear_until_s of
+  /// an earlier search against the same threat path (and table) with a launch
+  /// time no later than this one. f = launch + tof - t only grows with the
+  /// launch time, so where that search saw f > 0 this one has f > 0 too, and
+  /// the earliest root cannot lie there. A salvo's second round and every
+  /// later shot at a threat start where the previous search stopped instead
+  /// of at their own launch.
+  double resume_from_s = -std::numeric_limits<double>::infinity();
 };
 
 /// Earliest t in [launch_time_s, latest_time_s] with launch_time_s + tof(p(t)) = t
@@ -211,6 +230,23 @@ struct intercept_search_options {
 /// bisected on reachability and f is checked at it, so a root just inside the
 /// edge is found. Two roots inside one scan step (f dipping below zero and back
 /// within a cell) are not resolved. No allocation.
+///
+/// With the options' bounds set (as the engine sets them), the scan moves
+/// faster without changing what it can find:
+///  - far from the root it jumps f/L ahead (f cannot reach 0 sooner);
+///  - near it, secant steps aim at the root; one that lands past it brackets
+///    it, and one that lands short is kept only when f > 0 provably held over
+///    the stretch or the stretch is no longer than a scan step;
+///  - outside the envelope it skips the time the threat needs to cover
+///    flyout_table::distance_to_reach_m at its top speed;
+///  - an envelope crossing is located only as far as a root could lie
+///    between it and the reachable probe (|f| > L x the remaining interval
+///    proves none does);
+///  - resume_from_s starts the scan where an earlier launch's search stopped
+///    seeing f > 0.
+/// The answer is any t within time_tolerance_s of the root (|f| or the
+/// bracket), so two searches by different paths agree to that tolerance, not
+/// bit for bit.
 template <class PositionFn>
 intercept_prediction predict_intercept(const flyout_table& table, double launch_time_s, double latest_time_s,
                                        PositionFn&& position_enu_m, const intercept_search_options& search = {}) {
@@ -231,23 +267,33 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     q.f = launch_time_s + fp.time_of_flight_s - t;
     return q;
   };
-  auto answer = [&](const probe& q) {
-    return intercept_prediction{true, q.t, q.t - launch_time_s, q.range_m, q.height_m};
+  // Earliest reachable point with f <= 0 the scan has passed without a root (a
+  // conservative time before it): where a later launch must look again.
+  double clear_s = std::numeric_limits<double>::infinity();
+  // `clear_t`: the scan saw f > 0 up to there (q itself may have f slightly below 0).
+  auto answer = [&](const probe& q, double clear_t) {
+    return intercept_prediction{true, q.t, q.t - launch_time_s, q.range_m, q.height_m, std::min(clear_s, clear_t)};
+  };
+  auto none = [&](double stopped_s) {
+    intercept_prediction p;
+    p.clear_until_s = std::min(clear_s, stopped_s);
+    return p;
   };
   // Root of f in [a, b], both reachable, f(a) and f(b) of opposite sign (or f(b) == 0).
   // Illinois false position (superlinear on the smooth f of a table), with a
   // bisection step whenever it stalls; stops on the bracket width or on |f|.
   auto bisect_root = [&](probe a, probe b) -> intercept_prediction {
-    if (a.f == 0.0) return answer(a);
-    if (b.f == 0.0) return answer(b);
+    if (a.f == 0.0) return answer(a, a.t);
+    if (b.f == 0.0) return answer(b, b.t);
+    const double a0_s = a.t;
     double fa = a.f, fb = b.f;
     int side = 0;
     for (int i = 0; i < search.max_bisections && b.t - a.t > search.time_tolerance_s; ++i) {
       double t = (fa != fb) ? b.t - fb * (b.t - a.t) / (fb - fa) : 0.5 * (a.t + b.t);
       if (!(t > a.t && t < b.t) || i % 8 == 7) t = 0.5 * (a.t + b.t);
       const probe m = eval(t);
-      if (!m.reachable) return {};  // envelope not convex within the step: sub-cell, give up here
-      if (std::abs(m.f) <= search.time_tolerance_s) return answer(m);
+      if (!m.reachable) return none(a0_s);  // envelope not convex within the step: sub-cell, give up here
+      if (std::abs(m.f) <= search.time_tolerance_s) return answer(m, m.f > 0.0 ? m.t : a.f > 0.0 ? a.t : a0_s);
       if ((m.f > 0.0) == (a.f > 0.0)) {
         a = m;
         fa = m.f;
@@ -260,11 +306,15 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
         side = +1;
       }
     }
-    return answer(b);
+    return answer(b, a.f > 0.0 ? a.t : a0_s);
   };
   // Boundary between a reachable and an unreachable probe: the reachable side.
+  // It stops early once |f(in)| exceeds L times the distance to `out`: f then
+  // keeps its sign from `in` to the boundary, so no root lies between, and
+  // `in` answers every question the boundary point would.
   auto bisect_edge = [&](probe in, probe out) {
     for (int i = 0; i < search.max_bisections && std::abs(out.t - in.t) > search.time_tolerance_s; ++i) {
+      if (search.f_lipschitz > 0.0 && std::abs(in.f) > search.f_lipschitz * std::abs(out.t - in.t)) break;
       const probe m = eval(0.5 * (in.t + out.t));
       if (m.reachable)
         in = m;
@@ -291,39 +341,76 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
 
   const double end_s = std::min(latest_time_s, launch_time_s + table.max_time_of_flight_s());
   if (!(end_s >= launch_time_s)) return {};
+  const double start_s = std::max(launch_time_s, search.resume_from_s);
+  if (!(start_s <= end_s)) return none(start_s);
   const double inv_dr = 1.0 / table.range_step_m();
   const double inv_dh = 1.0 / table.height_step_m();
-  probe prev = eval(launch_time_s);
-  if (prev.reachable && prev.f == 0.0) return answer(prev);
+  probe prev = eval(start_s);
+  if (prev.reachable && prev.f == 0.0) return answer(prev, prev.t);
+  if (prev.reachable && prev.f < 0.0) clear_s = start_s;
   double step_s = search.max_scan_step_s;
   probe before = prev;  // the probe before prev (for a slope estimate)
+  double secant_outside_s = std::numeric_limits<double>::infinity();  // earliest secant aim that was unreachable
+  // Moves the scan on to `q`, noting where it first passes a reachable f <= 0.
+  auto advance = [&](const probe& q) {
+    if (q.reachable && !(q.f > 0.0)) clear_s = std::min(clear_s, prev.t);
+    before = prev;
+    prev = q;
+  };
   while (prev.t < end_s) {
     if (search.f_lipschitz > 0.0 && prev.reachable && prev.f > 0.0) {
-      if (prev.f > search.max_scan_step_s * search.f_lipschitz) {
+      if (prev.f > step_s * search.f_lipschitz) {
         // f stays positive for f/L: jump there if the threat is still inside the envelope.
         const probe jump = eval(std::min(prev.t + prev.f / search.f_lipschitz, end_s));
         if (jump.reachable) {
           if (opposite(prev, jump)) return bisect_root(prev, jump);
-          before = prev;
-          prev = jump;
+          advance(jump);
           continue;
         }
       } else if (before.reachable && before.t < prev.t && before.f > prev.f) {
-        // Near the root: try to bracket it with a secant step (5% past the
-        // estimate, and never closer than f/L, where f cannot have crossed yet).
-        const double slope = (before.f - prev.f) / (prev.t - before.t);
-        const double t_try = std::min(prev.t + std::max(1.05 * prev.f / slope, prev.f / search.f_lipschitz), end_s);
-        const probe q = eval(t_try);
-        if (q.reachable && opposite(prev, q)) return bisect_root(prev, q);
+        // Near the root: up to three secant steps aimed at it from this side
+        // (the first never closer than f/L, where f cannot have crossed yet).
+        // One that lands past the root brackets it. Steps that land short
+        // are kept when f > 0 provably holds up to there (both ends'
+        // Lipschitz cones cover the stretch) or the stretch is no longer
+        // than a scan step, which is all the scan itself checks.
+        probe lo = prev, lo_before = before;
+        for (int k = 0; k < 3; ++k) {
+          const double slope = (lo_before.f - lo.f) / (lo.t - lo_before.t);
+          if (!(slope > 0.0)) break;
+          const double floor_s = k == 0 ? lo.f / search.f_lipschitz : 0.0;
+          const double t_try = std::min(lo.t + std::max(lo.f / slope, floor_s), end_s);
+          if (!(t_try > lo.t) || t_try >= secant_outside_s) break;
+          const probe q = eval(t_try);
+          if (!q.reachable) {
+            secant_outside_s = q.t;  // the root estimate left the envelope: do not aim there again
+            break;
+          }
+          if (opposite(lo, q)) return bisect_root(lo, q);
+          if (q.f <= search.time_tolerance_s) return answer(q, q.t);
+          lo_before = lo;
+          lo = q;
+        }
+        if (lo.t > prev.t) {
+          const double dt = lo.t - prev.t;
+          const bool covered = dt * search.f_lipschitz <= prev.f + lo.f;
+          const bool one_step = dt <= search.max_scan_step_s && std::abs(lo.range_m - prev.range_m) * inv_dr <= 1.0 &&
+                                std::abs(lo.height_m - prev.height_m) * inv_dh <= 1.0;
+          if (covered || one_step) {
+            advance(lo);
+            before = lo_before;
+            continue;
+          }
+        }
       }
     }
     if (!prev.reachable && search.max_target_speed_mps > 0.0) {
-      const double beyond_m = std::max(prev.range_m - search.reach_range_m, prev.height_m - search.reach_height_m);
+      const double beyond_m = std::max({prev.range_m - search.reach_range_m, prev.height_m - search.reach_height_m,
+                                        table.distance_to_reach_m(prev.range_m, prev.height_m)});
       if (beyond_m > 0.0) {
         const double t_skip = std::min(prev.t + beyond_m / search.max_target_speed_mps, end_s);
         if (t_skip > prev.t + search.min_scan_step_s) {
-          before = prev;
-          prev = eval(t_skip);
+          advance(eval(t_skip));
           continue;
         }
       }
@@ -343,17 +430,17 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
       if (opposite(prev, edge)) return bisect_root(prev, edge);
     } else if (next.reachable && !(next.f > 0.0 && entry_stays_positive(prev, next))) {
       const probe edge = bisect_edge(next, prev);
-      if (edge.f == 0.0) return answer(edge);
+      if (edge.f == 0.0) return answer(edge, edge.t);
+      if (edge.f < 0.0) clear_s = std::min(clear_s, prev.t);
       if (opposite(edge, next)) return bisect_root(edge, next);
     }
     // Next proposal: aim for about 0.9 cell per step.
     const double dt = t_next - prev.t;
     step_s = cells > 0.0 ? std::min(search.max_scan_step_s, std::max(search.min_scan_step_s, 0.9 * dt / cells))
                          : search.max_scan_step_s;
-    before = prev;
-    prev = next;
+    advance(next);
   }
-  return {};
+  return none(end_s);
 }
 
 }  // namespace samsim
