@@ -83,7 +83,7 @@ void bm_predict_intercept_resumed(benchmark::State& state) {
   std::vector<samsim::intercept_search_options> resumed;
   for (int k = 0; k < 1000; ++k) {
     auto o = engine_options(250.0);
-    o.resume_from_s = samsim::predict_intercept(t, launch_s + k * 1e-3, 1e4, position, o).clear_until_s;
+    o.resume_after(samsim::predict_intercept(t, launch_s + k * 1e-3, 1e4, position, o));
     resumed.push_back(o);
   }
   std::size_t k = 0;

@@ -480,7 +480,7 @@ class trial_engine {
     const double latest_s = r.leak_time_s;
     intercept_search_options search;
     if (launch_time_s == r.searched_launch_s) return r.searched;  // asked again at the same instant
-    if (launch_time_s > r.searched_launch_s) search.resume_from_s = r.searched.clear_until_s;
+    if (launch_time_s > r.searched_launch_s) search.resume_after(r.searched);
     const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
     search.f_lipschitz = 1.0 + speed_mps * model_.tof_gradient_bound_s_per_m();
     search.max_target_speed_mps = speed_mps;

@@ -603,7 +603,7 @@ TEST_CASE("predict_intercept resumed from an earlier launch's search finds the s
     for (const double later_s : {0.0, 0.1, 3.0, 30.0}) {
       const double launch2 = th.launch_s + later_s;
       intercept_search_options resumed = opt;
-      resumed.resume_from_s = first.clear_until_s;
+      resumed.resume_after(first);
       const auto fresh = predict_intercept(table, launch2, 1e4, position, opt);
       const auto again = predict_intercept(table, launch2, 1e4, position, resumed);
       INFO("threat " << k << " launch " << th.launch_s << " + " << later_s << " resumed from " << first.clear_until_s);

@@ -174,6 +174,15 @@ struct envelope_row {
 std::vector<envelope_row> envelope_table(const flyout_table& table, double height_step_m,
                                          double range_resolution_m = 50.0);
 
+/// One table lookup of the search, kept so that a later search can reuse it.
+struct intercept_probe {
+  double time_s = std::numeric_limits<double>::quiet_NaN();  ///< NaN: none
+  bool reachable = false;
+  double time_of_flight_s = 0.0;
+  double ground_range_m = 0.0;
+  double height_m = 0.0;
+};
+
 /// Result of intercept prediction. Times absolute; position of the intercept point.
 struct intercept_prediction {
   bool feasible = false;
@@ -183,8 +192,12 @@ struct intercept_prediction {
   double height_m = 0.0;
   /// The search found f > 0 at every reachable point it looked at before this
   /// time (the intercept time, or where it stopped): see
-  /// intercept_search_options::resume_from_s.
+  /// intercept_search_options::resume_after.
   double clear_until_s = -std::numeric_limits<double>::infinity();
+  /// The lookup at clear_until_s when the search made one there, and -df/dt
+  /// there from its last two probes (0 when unknown).
+  intercept_probe clear_probe;
+  double clear_slope = 0.0;
 };
 
 /// Search settings for predict_intercept.
@@ -213,6 +226,18 @@ struct intercept_search_options {
   /// later shot at a threat start where the previous search stopped instead
   /// of at their own launch.
   double resume_from_s = -std::numeric_limits<double>::infinity();
+  /// The earlier search's lookup at resume_from_s and its slope there: the
+  /// scan starts from them instead of looking the table up again.
+  intercept_probe resume_probe;
+  double resume_slope = 0.0;
+
+  /// Resume from an earlier search against the same threat path and table,
+  /// whose launch was no later than the one this search is for.
+  void resume_after(const intercept_prediction& earlier) {
+    resume_from_s = earlier.clear_until_s;
+    resume_probe = earlier.clear_probe;
+    resume_slope = earlier.clear_slope;
+  }
 };
 
 /// Earliest t in [launch_time_s, latest_time_s] with launch_time_s + tof(p(t)) = t
@@ -242,8 +267,8 @@ struct intercept_search_options {
 ///  - an envelope crossing is located only as far as a root could lie
 ///    between it and the reachable probe (|f| > L x the remaining interval
 ///    proves none does);
-///  - resume_from_s starts the scan where an earlier launch's search stopped
-///    seeing f > 0.
+///  - resume_after() starts the scan where an earlier launch's search stopped
+///    seeing f > 0, from its last lookup and slope there.
 /// The answer is any t within time_tolerance_s of the root (|f| or the
 /// bracket), so two searches by different paths agree to that tolerance, not
 /// bit for bit.
@@ -270,30 +295,42 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   // Earliest reachable point with f <= 0 the scan has passed without a root (a
   // conservative time before it): where a later launch must look again.
   double clear_s = std::numeric_limits<double>::infinity();
-  // `clear_t`: the scan saw f > 0 up to there (q itself may have f slightly below 0).
-  auto answer = [&](const probe& q, double clear_t) {
-    return intercept_prediction{true, q.t, q.t - launch_time_s, q.range_m, q.height_m, std::min(clear_s, clear_t)};
+  // `clear`: the scan saw f > 0 up to this probe (q itself may have f slightly
+  // below 0); `slope`: -df/dt there, 0 when unknown.
+  auto answer = [&](const probe& q, const probe& clear, double slope) {
+    intercept_prediction p;
+    p.feasible = true;
+    p.intercept_time_s = q.t;
+    p.time_of_flight_s = q.t - launch_time_s;
+    p.ground_range_m = q.range_m;
+    p.height_m = q.height_m;
+    p.clear_until_s = std::min(clear_s, clear.t);
+    if (!(clear_s < clear.t)) {
+      p.clear_probe = {clear.t, clear.reachable, clear.tof_s, clear.range_m, clear.height_m};
+      p.clear_slope = slope > 0.0 ? slope : 0.0;
+    }
+    return p;
   };
   auto none = [&](double stopped_s) {
     intercept_prediction p;
     p.clear_until_s = std::min(clear_s, stopped_s);
     return p;
   };
+  auto secant_slope = [](const probe& a, const probe& b) { return b.t > a.t ? (a.f - b.f) / (b.t - a.t) : 0.0; };
   // Root of f in [a, b], both reachable, f(a) and f(b) of opposite sign (or f(b) == 0).
   // Illinois false position (superlinear on the smooth f of a table), with a
   // bisection step whenever it stalls; stops on the bracket width or on |f|.
   auto bisect_root = [&](probe a, probe b) -> intercept_prediction {
-    if (a.f == 0.0) return answer(a, a.t);
-    if (b.f == 0.0) return answer(b, b.t);
-    const double a0_s = a.t;
+    if (a.f == 0.0) return answer(a, a, secant_slope(a, b));
+    if (b.f == 0.0) return answer(b, b, secant_slope(a, b));
     double fa = a.f, fb = b.f;
     int side = 0;
     for (int i = 0; i < search.max_bisections && b.t - a.t > search.time_tolerance_s; ++i) {
       double t = (fa != fb) ? b.t - fb * (b.t - a.t) / (fb - fa) : 0.5 * (a.t + b.t);
       if (!(t > a.t && t < b.t) || i % 8 == 7) t = 0.5 * (a.t + b.t);
       const probe m = eval(t);
-      if (!m.reachable) return none(a0_s);  // envelope not convex within the step: sub-cell, give up here
-      if (std::abs(m.f) <= search.time_tolerance_s) return answer(m, m.f > 0.0 ? m.t : a.f > 0.0 ? a.t : a0_s);
+      if (!m.reachable) return none(a.t);  // envelope not convex within the step: sub-cell, give up here
+      if (std::abs(m.f) <= search.time_tolerance_s) return answer(m, m.f > 0.0 ? m : a, secant_slope(a, b));
       if ((m.f > 0.0) == (a.f > 0.0)) {
         a = m;
         fa = m.f;
@@ -306,7 +343,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
         side = +1;
       }
     }
-    return answer(b, a.f > 0.0 ? a.t : a0_s);
+    return answer(b, a, secant_slope(a, b));
   };
   // Boundary between a reachable and an unreachable probe: the reachable side.
   // It stops early once |f(in)| exceeds L times the distance to `out`: f then
@@ -345,11 +382,23 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   if (!(start_s <= end_s)) return none(start_s);
   const double inv_dr = 1.0 / table.range_step_m();
   const double inv_dh = 1.0 / table.height_step_m();
-  probe prev = eval(start_s);
-  if (prev.reachable && prev.f == 0.0) return answer(prev, prev.t);
+  const intercept_probe& cached = search.resume_probe;
+  probe prev;
+  if (cached.time_s == start_s) {  // the same lookup eval(start_s) would make
+    prev = {start_s, cached.reachable, launch_time_s + cached.time_of_flight_s - start_s, cached.ground_range_m,
+            cached.height_m, cached.time_of_flight_s};
+  } else {
+    prev = eval(start_s);
+  }
+  if (prev.reachable && prev.f == 0.0) return answer(prev, prev, 0.0);
   if (prev.reachable && prev.f < 0.0) clear_s = start_s;
   double step_s = search.max_scan_step_s;
   probe before = prev;  // the probe before prev (for a slope estimate)
+  if (cached.time_s == start_s && search.resume_slope > 0.0 && prev.reachable) {
+    before = prev;  // a stand-in one second earlier carrying the earlier search's slope
+    before.t = prev.t - 1.0;
+    before.f = prev.f + search.resume_slope;
+  }
   double secant_outside_s = std::numeric_limits<double>::infinity();  // earliest secant aim that was unreachable
   // Moves the scan on to `q`, noting where it first passes a reachable f <= 0.
   auto advance = [&](const probe& q) {
@@ -359,8 +408,11 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   };
   while (prev.t < end_s) {
     if (search.f_lipschitz > 0.0 && prev.reachable && prev.f > 0.0) {
-      if (prev.f > step_s * search.f_lipschitz) {
-        // f stays positive for f/L: jump there if the threat is still inside the envelope.
+      if (prev.f > 2.0 * step_s * search.f_lipschitz) {
+        // Far from the root (more than two scan steps of f/L away): f stays
+        // positive for f/L, so jump there if the threat is still inside the
+        // envelope. Closer, the secant steps below take over: a bracket they
+        // find spans at most about two scan steps' worth of f.
         const probe jump = eval(std::min(prev.t + prev.f / search.f_lipschitz, end_s));
         if (jump.reachable) {
           if (opposite(prev, jump)) return bisect_root(prev, jump);
@@ -387,7 +439,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
             break;
           }
           if (opposite(lo, q)) return bisect_root(lo, q);
-          if (q.f <= search.time_tolerance_s) return answer(q, q.t);
+          if (q.f <= search.time_tolerance_s) return answer(q, q, secant_slope(lo, q));
           lo_before = lo;
           lo = q;
         }
@@ -430,7 +482,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
       if (opposite(prev, edge)) return bisect_root(prev, edge);
     } else if (next.reachable && !(next.f > 0.0 && entry_stays_positive(prev, next))) {
       const probe edge = bisect_edge(next, prev);
-      if (edge.f == 0.0) return answer(edge, edge.t);
+      if (edge.f == 0.0) return answer(edge, edge, 0.0);
       if (edge.f < 0.0) clear_s = std::min(clear_s, prev.t);
       if (opposite(edge, next)) return bisect_root(edge, next);
     }
