@@ -155,10 +155,15 @@ struct threat_runtime {
   bool holds_channel = false;
   int pending_assessments = 0;
   std::uint8_t last_block = no_block;
-  /// The last intercept search against this threat: its launch time, and the
-  /// time before which it found no root (where a later launch may start).
+  /// The last intercept search against this threat and its launch time (a
+  /// repeated question at the same launch is answered from it).
   double searched_launch_s = infinity;
   intercept_prediction searched;
+  /// Where a search for any launch at or after resume_launch_s may start: the
+  /// last search's stopping point, or the envelope entry that
+  /// next_feasible_launch found.
+  double resume_launch_s = infinity;
+  intercept_prediction resume;
 };
 
 }  // namespace
@@ -480,7 +485,7 @@ class trial_engine {
     const double latest_s = r.leak_time_s;
     intercept_search_options search;
     if (launch_time_s == r.searched_launch_s) return r.searched;  // asked again at the same instant
-    if (launch_time_s > r.searched_launch_s) search.resume_after(r.searched);
+    if (launch_time_s >= r.resume_launch_s) search.resume_after(r.resume);
     const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
     search.f_lipschitz = 1.0 + speed_mps * model_.tof_gradient_bound_s_per_m();
     search.max_target_speed_mps = speed_mps;
@@ -492,6 +497,8 @@ class trial_engine {
         search);
     r.searched_launch_s = launch_time_s;
     r.searched = p;
+    r.resume_launch_s = launch_time_s;
+    r.resume = p;
     return p;
   }
 
@@ -502,14 +509,30 @@ class trial_engine {
   /// distance to the reach falls at most at its speed), and returns g at the
   /// first sample inside the envelope with g > t_from, after locating the
   /// envelope entry between the last outside sample and it by bisection.
-  double next_feasible_launch(int i, double t_from) const {
+  ///
+  /// What the scan saw also tells a later intercept search where to start: at
+  /// every sample before the one it returns, the threat was out of reach or a
+  /// launch at t_from or later would have f = launch + tof - t > 0. So a
+  /// search for any launch from t_from on may resume at that sample (kept in
+  /// the threat's resume record, with its table lookup).
+  double next_feasible_launch(int i, double t_from) {
     const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
-    const double t_end = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
+    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const double t_end = r.leak_time_s;
     const double speed_mps = std::max(traj.max_speed_mps(), 1e-9);
     const flyout_table& table = model_.flyout();
     auto sample = [&](double t_i) {
       const Eigen::Vector3d p = relative_position(i, t_i);
-      return table.at(std::sqrt(p.x() * p.x() + p.y() * p.y()), p.z());
+      const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
+      const flyout_point fp = table.at(d_m, p.z());
+      return intercept_probe{t_i, fp.reachable, fp.time_of_flight_s, d_m, p.z()};
+    };
+    auto resume_at = [&](const intercept_probe& q) {
+      r.resume = intercept_prediction{};
+      r.resume.clear_until_s = q.time_s;
+      r.resume.clear_probe = q;
+      r.resume_launch_s = t_from;
+      return q.time_s - q.time_of_flight_s;
     };
     double previous_outside = -infinity;
     for (double t_i = t_from; t_i <= t_end;) {
@@ -523,22 +546,19 @@ class trial_engine {
       }
       const flyout_point fp = table.at(d_m, p.z());
       if (fp.reachable && t_i - fp.time_of_flight_s > t_from) {
-        double in_s = t_i, tof_s = fp.time_of_flight_s;
+        intercept_probe in{t_i, true, fp.time_of_flight_s, d_m, p.z()};
         if (previous_outside > t_from) {
           // Entry into the envelope between the last outside sample and this one.
           double out_s = previous_outside;
-          for (int k = 0; k < 30 && in_s - out_s > 0.01; ++k) {
-            const double mid = 0.5 * (in_s + out_s);
-            const flyout_point q = sample(mid);
-            if (q.reachable && mid - q.time_of_flight_s > t_from) {
-              in_s = mid;
-              tof_s = q.time_of_flight_s;
-            } else {
-              out_s = mid;
-            }
+          for (int k = 0; k < 30 && in.time_s - out_s > 0.01; ++k) {
+            const intercept_probe q = sample(0.5 * (in.time_s + out_s));
+            if (q.reachable && q.time_s - q.time_of_flight_s > t_from)
+              in = q;
+            else
+              out_s = q.time_s;
           }
         }
-        return in_s - tof_s;
+        return resume_at(in);
       }
       previous_outside = t_i;
       t_i += feasibility_scan_step_s;

@@ -390,7 +390,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   } else {
     prev = eval(start_s);
   }
-  if (prev.reachable && prev.f == 0.0) return answer(prev, prev, 0.0);
+  if (prev.reachable && std::abs(prev.f) <= search.time_tolerance_s) return answer(prev, prev, 0.0);
   if (prev.reachable && prev.f < 0.0) clear_s = start_s;
   double step_s = search.max_scan_step_s;
   probe before = prev;  // the probe before prev (for a slope estimate)
