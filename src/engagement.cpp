@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <stdexcept>
 #include <cmath>
@@ -136,6 +137,7 @@ using event_queue_t = event_queue<event_payload>;
 using event = event_queue_t::entry;
 
 constexpr std::uint8_t no_block = 255;
+constexpr std::uint8_t nfc_block = static_cast<std::uint8_t>(leak_cause::no_fire_channel);
 constexpr double infinity = std::numeric_limits<double>::infinity();
 /// Step of the search for the next launch time at which an intercept becomes feasible.
 constexpr double feasibility_scan_step_s = 1.0;
@@ -155,8 +157,13 @@ struct threat_runtime {
   bool holds_channel = false;
   int pending_assessments = 0;
   std::uint8_t last_block = no_block;
-  /// The last intercept search against this threat and its launch time (a
-  /// repeated question at the same launch is answered from it).
+};
+
+/// What the intercept searches against one threat left behind (kept apart
+/// from threat_runtime, which decision passes walk and should stay small).
+struct search_memory {
+  /// The last search and its launch time (a repeated question at the same
+  /// launch is answered from it).
   double searched_launch_s = infinity;
   intercept_prediction searched;
   /// Where a search for any launch at or after resume_launch_s may start: the
@@ -171,6 +178,7 @@ struct threat_runtime {
 struct trial_workspace::internal {
   event_queue_t queue;
   std::vector<threat_runtime> rt;
+  std::vector<search_memory> searches;  ///< per threat
   std::vector<int> slot_queue;  ///< FIFO of threats waiting for a track slot, from slot_head
   std::size_t slot_head = 0;
   std::vector<int> launcher_rounds;
@@ -219,6 +227,7 @@ class trial_engine {
     ws_.trajectories.clear();
     ws_.outcomes.assign(n, threat_outcome{});
     st_.rt.assign(n, threat_runtime{});
+    st_.searches.assign(n, search_memory{});
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
       ws_.trajectories.emplace_back(sc_.classes[static_cast<std::size_t>(t.class_index)], t);
@@ -474,18 +483,36 @@ class trial_engine {
     const auto at = std::lower_bound(list.begin(), list.end(), i, before);
     const bool listed = at != list.end() && *at == i;
     const bool now = eligible(i, t);
-    if (now && !listed)
+    int& count = eligible_by_block_[block_slot(st_.rt[static_cast<std::size_t>(i)].last_block)];
+    if (now && !listed) {
       list.insert(at, i);
-    else if (!now && listed)
+      ++count;
+    } else if (!now && listed) {
       list.erase(at);
+      --count;
+    }
+  }
+
+  /// Where a block reason (a leak_cause value, or no_block) is counted.
+  static std::size_t block_slot(std::uint8_t reason) { return reason & 7u; }
+
+  /// Sets threat i's last block reason, keeping eligible_by_block_ in step
+  /// (`listed`: i is in the eligible list).
+  void set_last_block(threat_runtime& r, std::uint8_t reason, bool listed) {
+    if (listed) {
+      --eligible_by_block_[block_slot(r.last_block)];
+      ++eligible_by_block_[block_slot(reason)];
+    }
+    r.last_block = reason;
   }
 
   intercept_prediction predict(int i, double launch_time_s) {
-    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const double latest_s = r.leak_time_s;
     intercept_search_options search;
-    if (launch_time_s == r.searched_launch_s) return r.searched;  // asked again at the same instant
-    if (launch_time_s >= r.resume_launch_s) search.resume_after(r.resume);
+    search_memory& m = st_.searches[static_cast<std::size_t>(i)];
+    if (launch_time_s == m.searched_launch_s) return m.searched;  // asked again at the same instant
+    if (launch_time_s >= m.resume_launch_s) search.resume_after(m.resume);
     const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
     search.f_lipschitz = 1.0 + speed_mps * model_.tof_gradient_bound_s_per_m();
     search.max_target_speed_mps = speed_mps;
@@ -495,10 +522,10 @@ class trial_engine {
     const intercept_prediction p = predict_intercept(
         model_.flyout(), launch_time_s, latest_s, [this, i](double t_s) { return relative_position(i, t_s); },
         search);
-    r.searched_launch_s = launch_time_s;
-    r.searched = p;
-    r.resume_launch_s = launch_time_s;
-    r.resume = p;
+    m.searched_launch_s = launch_time_s;
+    m.searched = p;
+    m.resume_launch_s = launch_time_s;
+    m.resume = p;
     return p;
   }
 
@@ -517,8 +544,7 @@ class trial_engine {
   /// the threat's resume record, with its table lookup).
   double next_feasible_launch(int i, double t_from) {
     const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
-    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    const double t_end = r.leak_time_s;
+    const double t_end = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
     const double speed_mps = std::max(traj.max_speed_mps(), 1e-9);
     const flyout_table& table = model_.flyout();
     auto sample = [&](double t_i) {
@@ -528,10 +554,11 @@ class trial_engine {
       return intercept_probe{t_i, fp.reachable, fp.time_of_flight_s, d_m, p.z()};
     };
     auto resume_at = [&](const intercept_probe& q) {
-      r.resume = intercept_prediction{};
-      r.resume.clear_until_s = q.time_s;
-      r.resume.clear_probe = q;
-      r.resume_launch_s = t_from;
+      search_memory& m = st_.searches[static_cast<std::size_t>(i)];
+      m.resume = intercept_prediction{};
+      m.resume.clear_until_s = q.time_s;
+      m.resume.clear_probe = q;
+      m.resume_launch_s = t_from;
       return q.time_s - q.time_of_flight_s;
     };
     double previous_outside = -infinity;
@@ -570,7 +597,7 @@ class trial_engine {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (r.last_block != static_cast<std::uint8_t>(cause))
       record(t, trace_kind::launch_blocked, i, -1, -1, static_cast<double>(cause));
-    r.last_block = static_cast<std::uint8_t>(cause);
+    set_last_block(r, static_cast<std::uint8_t>(cause), true);  // only decision passes block, and only listed threats
   }
 
   /// No feasible intercept now. This is the threat's leak cause only if no
@@ -624,12 +651,34 @@ class trial_engine {
   }
 
   void assign(double t) {
-    // A copy: launching changes the eligible list.
     if (st_.eligible.empty()) return;
-    auto& cand = st_.candidates;
-    cand.assign(st_.eligible.begin(), st_.eligible.end());
     wake_for_launch_interval(t);
     const int salvo = bat_.doctrine.salvo_size;
+#ifndef NDEBUG
+    for (std::uint8_t reason : {no_block, static_cast<std::uint8_t>(leak_cause::outside_envelope), nfc_block,
+                                static_cast<std::uint8_t>(leak_cause::no_interceptor)})
+      assert(eligible_by_block_[block_slot(reason)] ==
+             std::count_if(st_.eligible.begin(), st_.eligible.end(),
+                           [&](int i) { return st_.rt[static_cast<std::size_t>(i)].last_block == reason; }));
+#endif
+    // When the shortage is the battery's and not a threat's own (a launch
+    // interval, every interceptor slot in flight, or no ready round while
+    // fire channels are free), every eligible threat gets the same reason.
+    // If each already carries it, the pass below would only skip them all: a
+    // large raid's decision passes then cost nothing instead of a walk over
+    // every waiting threat.
+    const auto& fc = bat_.fire_control;
+    std::uint8_t common = no_block;
+    if (t < next_launch_s_ || in_flight_ + salvo > fc.max_interceptors_in_flight)
+      common = nfc_block;
+    else if (engaged_ < fc.max_engaged_targets && ready_rounds_ < salvo)
+      common = static_cast<std::uint8_t>(leak_cause::no_interceptor);
+    if (common != no_block &&
+        eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size()))
+      return;
+    // A copy: launching changes the eligible list.
+    auto& cand = st_.candidates;
+    cand.assign(st_.eligible.begin(), st_.eligible.end());
     for (const int i : cand) {
       threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
       const std::uint8_t shortage = resource_shortage(r, t);
@@ -717,7 +766,7 @@ class trial_engine {
     ++r.pending_assessments;
     r.awaiting_assessment = true;
     refresh_eligible(i, t);
-    r.last_block = no_block;
+    set_last_block(r, no_block, eligible(i, t));
     next_launch_s_ = t + salvo * fc.launch_interval_s;
     if (ready_rounds_ + reloading_rounds_ + pool_rounds_ == 0) result_.magazine_exhausted = true;
   }
@@ -744,6 +793,7 @@ class trial_engine {
   Eigen::Vector3d battery_enu_m_;
   trial_result result_;
   int unresolved_ = 0;
+  std::array<int, 8> eligible_by_block_{};  ///< eligible threats per last block reason (block_slot)
   int engaged_ = 0;
   int in_flight_ = 0;
   int ready_rounds_ = 0;
