@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds samsim twice (Release, then with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs the whole test suite
-# in both builds. Exits non-zero if anything fails.
+# AddressSanitizer + UndefinedBehaviorSanitizer and assertions) and runs the
+# whole test suite in both builds. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,9 +14,11 @@ cmake --build build -j"$jobs"
 echo "== Release tests ($(date +%H:%M:%S))"
 (cd build && ctest --output-on-failure -j"$jobs")
 
-echo "== Sanitizer build (ASan + UBSan) ($(date +%H:%M:%S))"
-cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMSIM_SANITIZE=ON \
-  -DSAMSIM_BUILD_BENCHMARKS=OFF -DSAMSIM_BUILD_EXAMPLES=ON >/dev/null
+# The sanitizer build also keeps assertions (RelWithDebInfo without -DNDEBUG):
+# the engine's and the library's internal invariants are checked in CI here.
+echo "== Sanitizer build (ASan + UBSan, assertions on) ($(date +%H:%M:%S))"
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" \
+  -DSAMSIM_SANITIZE=ON -DSAMSIM_BUILD_BENCHMARKS=OFF -DSAMSIM_BUILD_EXAMPLES=ON >/dev/null
 cmake --build build-sanitize -j"$jobs"
 echo "== Sanitizer tests ($(date +%H:%M:%S))"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
