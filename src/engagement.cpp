@@ -162,15 +162,13 @@ struct threat_runtime {
 /// What the intercept searches against one threat left behind (kept apart
 /// from threat_runtime, which decision passes walk and should stay small).
 struct search_memory {
-  /// The last search and its launch time (a repeated question at the same
-  /// launch is answered from it).
-  double searched_launch_s = infinity;
-  intercept_prediction searched;
-  /// Where a search for any launch at or after resume_launch_s may start: the
-  /// last search's stopping point, or the envelope entry that
-  /// next_feasible_launch found.
+  /// The last search's answer, or the resume record next_feasible_launch left.
+  intercept_prediction last;
+  /// The launch time `last` answers (a repeated question at the same launch
+  /// is answered from it); infinity when it answers none.
+  double answers_launch_s = infinity;
+  /// A search for any launch at or after this may resume from `last`.
   double resume_launch_s = infinity;
-  intercept_prediction resume;
 };
 
 }  // namespace
@@ -473,7 +471,7 @@ class trial_engine {
   /// Brings threat i's place in the eligible list up to date after its state
   /// changed at time t. The list is in priority order: earliest arrival at the
   /// leak point first, ties by threat index.
-  void refresh_eligible(int i, double t) {
+  bool refresh_eligible(int i, double t) {
     auto& list = st_.eligible;
     auto before = [this](int a, int b) {
       const double ta = st_.rt[static_cast<std::size_t>(a)].leak_time_s;
@@ -491,6 +489,7 @@ class trial_engine {
       list.erase(at);
       --count;
     }
+    return now;
   }
 
   /// Where a block reason (a leak_cause value, or no_block) is counted.
@@ -511,8 +510,8 @@ class trial_engine {
     const double latest_s = r.leak_time_s;
     intercept_search_options search;
     search_memory& m = st_.searches[static_cast<std::size_t>(i)];
-    if (launch_time_s == m.searched_launch_s) return m.searched;  // asked again at the same instant
-    if (launch_time_s >= m.resume_launch_s) search.resume_after(m.resume);
+    if (launch_time_s == m.answers_launch_s) return m.last;  // asked again at the same instant
+    if (launch_time_s >= m.resume_launch_s) search.resume_after(m.last);
     const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
     search.f_lipschitz = 1.0 + speed_mps * model_.tof_gradient_bound_s_per_m();
     search.max_target_speed_mps = speed_mps;
@@ -522,10 +521,9 @@ class trial_engine {
     const intercept_prediction p = predict_intercept(
         model_.flyout(), launch_time_s, latest_s, [this, i](double t_s) { return relative_position(i, t_s); },
         search);
-    m.searched_launch_s = launch_time_s;
-    m.searched = p;
+    m.last = p;
+    m.answers_launch_s = launch_time_s;
     m.resume_launch_s = launch_time_s;
-    m.resume = p;
     return p;
   }
 
@@ -555,9 +553,10 @@ class trial_engine {
     };
     auto resume_at = [&](const intercept_probe& q) {
       search_memory& m = st_.searches[static_cast<std::size_t>(i)];
-      m.resume = intercept_prediction{};
-      m.resume.clear_until_s = q.time_s;
-      m.resume.clear_probe = q;
+      m.last = intercept_prediction{};
+      m.last.clear_until_s = q.time_s;
+      m.last.clear_probe = q;
+      m.answers_launch_s = infinity;
       m.resume_launch_s = t_from;
       return q.time_s - q.time_of_flight_s;
     };
@@ -631,11 +630,11 @@ class trial_engine {
 
   /// The resource that stops a salvo at `t`, if any (checked before the
   /// costlier intercept prediction).
-  std::uint8_t resource_shortage(const threat_runtime& r, double t) const {
+  std::uint8_t resource_shortage(bool holds_channel, double t) const {
     const auto& fc = bat_.fire_control;
     const int salvo = bat_.doctrine.salvo_size;
     if (t < next_launch_s_) return static_cast<std::uint8_t>(leak_cause::no_fire_channel);  // launch interval
-    if (!r.holds_channel && engaged_ >= fc.max_engaged_targets)
+    if (!holds_channel && engaged_ >= fc.max_engaged_targets)
       return static_cast<std::uint8_t>(leak_cause::no_fire_channel);
     if (in_flight_ + salvo > fc.max_interceptors_in_flight) return static_cast<std::uint8_t>(leak_cause::no_fire_channel);
     if (ready_rounds_ < salvo) return static_cast<std::uint8_t>(leak_cause::no_interceptor);
@@ -661,18 +660,14 @@ class trial_engine {
              std::count_if(st_.eligible.begin(), st_.eligible.end(),
                            [&](int i) { return st_.rt[static_cast<std::size_t>(i)].last_block == reason; }));
 #endif
-    // When the shortage is the battery's and not a threat's own (a launch
-    // interval, every interceptor slot in flight, or no ready round while
-    // fire channels are free), every eligible threat gets the same reason.
-    // If each already carries it, the pass below would only skip them all: a
-    // large raid's decision passes then cost nothing instead of a walk over
-    // every waiting threat.
-    const auto& fc = bat_.fire_control;
-    std::uint8_t common = no_block;
-    if (t < next_launch_s_ || in_flight_ + salvo > fc.max_interceptors_in_flight)
-      common = nfc_block;
-    else if (engaged_ < fc.max_engaged_targets && ready_rounds_ < salvo)
-      common = static_cast<std::uint8_t>(leak_cause::no_interceptor);
+    // When the shortage does not depend on whether a threat holds a fire
+    // channel (a launch interval, every interceptor slot in flight, or no
+    // ready round while channels are free), every eligible threat gets the
+    // same reason. If each already carries it, the pass below would only skip
+    // them all: a large raid's decision passes then cost nothing instead of a
+    // walk over every waiting threat.
+    std::uint8_t common = resource_shortage(true, t);
+    if (common != resource_shortage(false, t)) common = no_block;
     if (common != no_block &&
         eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size()))
       return;
@@ -681,7 +676,7 @@ class trial_engine {
     cand.assign(st_.eligible.begin(), st_.eligible.end());
     for (const int i : cand) {
       threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-      const std::uint8_t shortage = resource_shortage(r, t);
+      const std::uint8_t shortage = resource_shortage(r.holds_channel, t);
       if (shortage != no_block) {
         // Attribute the shortage only when a shot was feasible; an unchanged reason needs no prediction.
         if (r.last_block == shortage) continue;
@@ -765,8 +760,7 @@ class trial_engine {
     result_.interceptors_used += salvo;
     ++r.pending_assessments;
     r.awaiting_assessment = true;
-    refresh_eligible(i, t);
-    set_last_block(r, no_block, eligible(i, t));
+    set_last_block(r, no_block, refresh_eligible(i, t));
     next_launch_s_ = t + salvo * fc.launch_interval_s;
     if (ready_rounds_ + reloading_rounds_ + pool_rounds_ == 0) result_.magazine_exhausted = true;
   }
