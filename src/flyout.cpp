@@ -228,19 +228,21 @@ void flyout_table::compute_reach_gaps() {
   const auto reachable = [&](int i, int j) {
     return nodes_[static_cast<std::size_t>(j) * range_nodes_ + i].time_of_flight_s < unreachable;
   };
+  const auto good = [&](int i, int j) {
+    return reachable(i, j) && reachable(i + 1, j) && reachable(i, j + 1) && reachable(i + 1, j + 1);
+  };
   constexpr int none = std::numeric_limits<int>::max();
   std::vector<int> column_gap(static_cast<std::size_t>(nc) * nrow, none);
   for (int j = 0; j < nrow; ++j) {
     int* gap = column_gap.data() + static_cast<std::ptrdiff_t>(j) * nc;
     int last_good = -1;
     for (int i = 0; i < nc; ++i) {
-      if (reachable(i, j) && reachable(i + 1, j) && reachable(i, j + 1) && reachable(i + 1, j + 1)) last_good = i;
+      if (good(i, j)) last_good = i;
       if (last_good >= 0) gap[i] = std::max(0, i - last_good - 1);
     }
     last_good = -1;
     for (int i = nc - 1; i >= 0; --i) {
-      if (gap[i] == 0 && reachable(i, j) && reachable(i + 1, j) && reachable(i, j + 1) && reachable(i + 1, j + 1))
-        last_good = i;
+      if (good(i, j)) last_good = i;
       if (last_good >= 0) gap[i] = std::min(gap[i], std::max(0, last_good - i - 1));
     }
   }

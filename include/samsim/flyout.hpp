@@ -382,9 +382,14 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   if (!(start_s <= end_s)) return none(start_s);
   const double inv_dr = 1.0 / table.range_step_m();
   const double inv_dh = 1.0 / table.height_step_m();
+  // Grid cells the threat moved between two probes (the larger of range and height).
+  auto cells_between = [&](const probe& a, const probe& b) {
+    return std::max(std::abs(b.range_m - a.range_m) * inv_dr, std::abs(b.height_m - a.height_m) * inv_dh);
+  };
   const intercept_probe& cached = search.resume_probe;
+  const bool from_cache = cached.time_s == start_s;
   probe prev;
-  if (cached.time_s == start_s) {  // the same lookup eval(start_s) would make
+  if (from_cache) {  // the same lookup eval(start_s) would make
     prev = {start_s, cached.reachable, launch_time_s + cached.time_of_flight_s - start_s, cached.ground_range_m,
             cached.height_m, cached.time_of_flight_s};
   } else {
@@ -394,7 +399,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
   if (prev.reachable && prev.f < 0.0) clear_s = start_s;
   double step_s = search.max_scan_step_s;
   probe before = prev;  // the probe before prev (for a slope estimate)
-  if (cached.time_s == start_s && search.resume_slope > 0.0 && prev.reachable) {
+  if (from_cache && search.resume_slope > 0.0 && prev.reachable) {
     before = prev;  // a stand-in one second earlier carrying the earlier search's slope
     before.t = prev.t - 1.0;
     before.f = prev.f + search.resume_slope;
@@ -446,8 +451,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
         if (lo.t > prev.t) {
           const double dt = lo.t - prev.t;
           const bool covered = dt * search.f_lipschitz <= prev.f + lo.f;
-          const bool one_step = dt <= search.max_scan_step_s && std::abs(lo.range_m - prev.range_m) * inv_dr <= 1.0 &&
-                                std::abs(lo.height_m - prev.height_m) * inv_dh <= 1.0;
+          const bool one_step = dt <= search.max_scan_step_s && cells_between(prev, lo) <= 1.0;
           if (covered || one_step) {
             advance(lo);
             before = lo_before;
@@ -469,11 +473,11 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     }
     double t_next = std::min(prev.t + step_s, end_s);
     probe next = eval(t_next);
-    double cells = std::max(std::abs(next.range_m - prev.range_m) * inv_dr, std::abs(next.height_m - prev.height_m) * inv_dh);
+    double cells = cells_between(prev, next);
     while (cells > 1.0 && t_next - prev.t > search.min_scan_step_s) {
       t_next = prev.t + std::max(search.min_scan_step_s, 0.9 * (t_next - prev.t) / cells);
       next = eval(t_next);
-      cells = std::max(std::abs(next.range_m - prev.range_m) * inv_dr, std::abs(next.height_m - prev.height_m) * inv_dh);
+      cells = cells_between(prev, next);
     }
     if (prev.reachable && next.reachable) {
       if (opposite(prev, next)) return bisect_root(prev, next);
