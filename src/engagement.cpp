@@ -141,13 +141,18 @@ constexpr std::uint8_t nfc_block = static_cast<std::uint8_t>(leak_cause::no_fire
 constexpr double infinity = std::numeric_limits<double>::infinity();
 /// Step of the search for the next launch time at which an intercept becomes feasible.
 constexpr double feasibility_scan_step_s = 1.0;
-/// Least delay before an infeasible shot is tried again.
-constexpr double min_retry_step_s = 0.1;
+/// The intercept search's tolerance on times [s]. The next-feasible-launch
+/// scan locates an envelope entry to this, and an infeasible shot is not
+/// tried again sooner than this after the last try (so a search that lands
+/// just short of a root cannot spin in place).
+constexpr double search_tolerance_s = 1e-4;
 
 struct threat_runtime {
   double leak_time_s = 0.0;
+  int priority = 0;  ///< its class's priority: higher is served first (then earliest leak time)
   double ready_time_s = infinity;
   double next_feasible_s = -infinity;  ///< no launch is feasible before this
+  double next_salvo_s = -infinity;     ///< no whole salvo is feasible before this
   bool tracked = false;
   bool waiting_slot = false;
   bool leaked = false;
@@ -177,8 +182,9 @@ struct trial_workspace::internal {
   event_queue_t queue;
   std::vector<threat_runtime> rt;
   std::vector<search_memory> searches;  ///< per threat
-  std::vector<int> slot_queue;  ///< FIFO of threats waiting for a track slot, from slot_head
-  std::size_t slot_head = 0;
+  /// Threats waiting for a track slot, in priority order (the order fire is served in).
+  std::vector<int> slot_queue;
+  std::vector<int> confirmed_now;  ///< confirmed at the current instant (for the trace)
   std::vector<int> launcher_rounds;
   std::vector<int> candidates;
   /// Threats that may be fired at now (eligible()), by (leak time, index): kept
@@ -230,6 +236,7 @@ class trial_engine {
       const threat_state& t = ws_.threats[i];
       ws_.trajectories.emplace_back(sc_.classes[static_cast<std::size_t>(t.class_index)], t);
       st_.rt[i].leak_time_s = ws_.trajectories[i].leak_time_s();
+      st_.rt[i].priority = sc_.classes[static_cast<std::size_t>(t.class_index)].priority;
       record(t.launch_time_s, trace_kind::threat_launch, static_cast<int>(i));
     }
     result_.threats = static_cast<int>(n);
@@ -301,7 +308,7 @@ class trial_engine {
     reloading_rounds_ = 0;
     st_.kill_flags.clear();
     st_.slot_queue.clear();
-    st_.slot_head = 0;
+    st_.confirmed_now.clear();
     st_.eligible.clear();
   }
 
@@ -324,6 +331,7 @@ class trial_engine {
         handle(queue.pop(), t);
         ++result_.events;
       }
+      grant_track_slots(t);
       assign(t);
     }
   }
@@ -350,35 +358,54 @@ class trial_engine {
     refresh_eligible(i, t);
   }
 
+  /// Threat a is served before threat b: higher class priority, then earlier
+  /// arrival at its leak point, then lower index. Track slots and fire alike.
+  bool served_before(int a, int b) const {
+    const threat_runtime& ra = st_.rt[static_cast<std::size_t>(a)];
+    const threat_runtime& rb = st_.rt[static_cast<std::size_t>(b)];
+    if (ra.priority != rb.priority) return ra.priority > rb.priority;
+    if (ra.leak_time_s != rb.leak_time_s) return ra.leak_time_s < rb.leak_time_s;
+    return a < b;
+  }
+
+  /// A confirmed threat joins the slot queue; slots are granted once every
+  /// event of the instant is handled (grant_track_slots), so threats confirmed
+  /// at the same look are served in priority order, not in event order.
   void on_confirm(int i, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (r.leaked) return;
-    if (slots_.try_acquire()) {
-      record(t, trace_kind::track_confirmed, i);
-      start_track(i, t);
-    } else {
-      r.waiting_slot = true;
-      st_.slot_queue.push_back(i);
-      record(t, trace_kind::track_waiting, i);
-    }
+    r.waiting_slot = true;
+    auto& q = st_.slot_queue;
+    q.insert(std::lower_bound(q.begin(), q.end(), i, [this](int a, int b) { return served_before(a, b); }), i);
+    st_.confirmed_now.push_back(i);
+    (void)t;
   }
 
-  /// A track ends (kill or leak): the slot goes to the longest-waiting threat.
-  void release_track(double t) {
-    slots_.release();
-    while (st_.slot_head < st_.slot_queue.size()) {
-      const int j = st_.slot_queue[st_.slot_head++];
-      const threat_runtime& w = st_.rt[static_cast<std::size_t>(j)];
-      if (!w.waiting_slot) continue;  // leaked while waiting
-      if (w.leak_time_s <= t) continue;  // leaks at this instant: it never got a track
+  /// Gives free track slots to waiting threats in priority order. A waiting
+  /// threat that leaked (its leak is at or before this instant) never gets one.
+  void grant_track_slots(double t) {
+    auto& q = st_.slot_queue;
+    std::size_t taken = 0;
+    while (taken < q.size() && slots_.in_use() < slots_.capacity()) {
+      const int j = q[taken++];
+      if (!st_.rt[static_cast<std::size_t>(j)].waiting_slot) continue;  // leaked while waiting
       const bool acquired = slots_.try_acquire();
       assert(acquired);
       (void)acquired;
-      record(t, trace_kind::track_acquired, j);
+      const bool now = ws_.outcomes[static_cast<std::size_t>(j)].confirm_time_s == t;
+      record(t, now ? trace_kind::track_confirmed : trace_kind::track_acquired, j);
       start_track(j, t);
-      break;
     }
+    // Skip leaked entries at the head too, so the queue holds only live waiters.
+    while (taken < q.size() && !st_.rt[static_cast<std::size_t>(q[taken])].waiting_slot) ++taken;
+    q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(taken));
+    for (const int j : st_.confirmed_now)
+      if (st_.rt[static_cast<std::size_t>(j)].waiting_slot) record(t, trace_kind::track_waiting, j);
+    st_.confirmed_now.clear();
   }
+
+  /// A track ends (kill or leak): its slot is free for the next grant.
+  void release_track() { slots_.release(); }
 
   void release_channel(threat_runtime& r) {
     if (r.holds_channel) {
@@ -410,7 +437,7 @@ class trial_engine {
     record(t, trace_kind::leak, i, -1, -1, static_cast<double>(out.cause));
     r.waiting_slot = false;
     release_channel(r);
-    if (r.tracked) release_track(t);
+    if (r.tracked) release_track();
   }
 
   void on_intercept(int i, int serial, double t) {
@@ -427,7 +454,7 @@ class trial_engine {
       out.killed = true;
       out.end_time_s = t;
       record(t, trace_kind::intercept_kill, i, -1, serial);
-      release_track(t);
+      release_track();
     } else {
       record(t, trace_kind::intercept_miss, i, -1, serial, 1.0);
     }
@@ -441,13 +468,17 @@ class trial_engine {
     refresh_eligible(i, t);
     record(t, trace_kind::kill_assessment, i, -1, -1, r.killed ? 1.0 : 0.0);
     if (r.leaked) return;
+    // The channel is held to the assessment of the last shot at the threat:
+    // while a later salvo is still to be assessed (shoot-shoot), keep it.
+    if (r.pending_assessments > 0) return;
     const int salvos = ws_.outcomes[static_cast<std::size_t>(i)].salvos;
     if (r.killed) {
       release_channel(r);
-    } else if (salvos >= bat_.doctrine.max_salvos_per_threat && r.pending_assessments == 0) {
+    } else if (salvos >= bat_.doctrine.max_salvos_per_threat) {
       release_channel(r);  // its last shot is assessed; it will leak as a survivor
-    } else if (r.pending_assessments == 0 && !salvo_feasible(i, t, 1) && !std::isfinite(r.next_feasible_s)) {
-      release_channel(r);  // no further shot can ever be feasible: this was its last
+    } else if (!salvo_feasible(i, t, bat_.doctrine.salvo_size) &&
+               (!std::isfinite(r.next_feasible_s) || !std::isfinite(r.next_salvo_s))) {
+      release_channel(r);  // no further salvo can ever be feasible: this was its last
     }
   }
 
@@ -469,16 +500,10 @@ class trial_engine {
   }
 
   /// Brings threat i's place in the eligible list up to date after its state
-  /// changed at time t. The list is in priority order: earliest arrival at the
-  /// leak point first, ties by threat index.
+  /// changed at time t. The list is in service order (served_before).
   bool refresh_eligible(int i, double t) {
     auto& list = st_.eligible;
-    auto before = [this](int a, int b) {
-      const double ta = st_.rt[static_cast<std::size_t>(a)].leak_time_s;
-      const double tb = st_.rt[static_cast<std::size_t>(b)].leak_time_s;
-      return ta != tb ? ta < tb : a < b;
-    };
-    const auto at = std::lower_bound(list.begin(), list.end(), i, before);
+    const auto at = std::lower_bound(list.begin(), list.end(), i, [this](int a, int b) { return served_before(a, b); });
     const bool listed = at != list.end() && *at == i;
     const bool now = eligible(i, t);
     int& count = eligible_by_block_[block_slot(st_.rt[static_cast<std::size_t>(i)].last_block)];
@@ -576,7 +601,7 @@ class trial_engine {
         if (previous_outside > t_from) {
           // Entry into the envelope between the last outside sample and this one.
           double out_s = previous_outside;
-          for (int k = 0; k < 30 && in.time_s - out_s > 0.01; ++k) {
+          for (int k = 0; k < 60 && in.time_s - out_s > search_tolerance_s; ++k) {
             const intercept_probe q = sample(0.5 * (in.time_s + out_s));
             if (q.reachable && q.time_s - q.time_of_flight_s > t_from)
               in = q;
@@ -609,19 +634,21 @@ class trial_engine {
   }
 
   /// Whether every round of a salvo fired from `t` (one launch interval
-  /// apart) has a feasible intercept; fills rounds_. When not, caches the
-  /// next launch time at which one may be and schedules a wake-up for it.
+  /// apart) has a feasible intercept; fills rounds_. When round k is not,
+  /// the salvo cannot start before the next feasible launch of round k less
+  /// k launch intervals: that time is cached and a wake-up scheduled for it
+  /// (infinity, and no wake-up, when round k never becomes feasible).
   bool salvo_feasible(int i, double t, int rounds) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    if (r.next_feasible_s > t) return false;
+    if (r.next_feasible_s > t || (rounds > 1 && r.next_salvo_s > t)) return false;
+    const double interval_s = bat_.fire_control.launch_interval_s;
     for (int k = 0; k < rounds; ++k) {
-      rounds_[static_cast<std::size_t>(k)] = predict(i, t + k * bat_.fire_control.launch_interval_s);
+      const double launch_s = t + k * interval_s;
+      rounds_[static_cast<std::size_t>(k)] = predict(i, launch_s);
       if (!rounds_[static_cast<std::size_t>(k)].feasible) {
-        if (k == 0) {
-          // At least a minimum retry step, so a search that lands just short cannot spin in place.
-          r.next_feasible_s = std::max(next_feasible_launch(i, t), t + min_retry_step_s);
-          if (std::isfinite(r.next_feasible_s)) push(r.next_feasible_s, event_type::wake, -1);
-        }
+        double& next_s = k == 0 ? r.next_feasible_s : r.next_salvo_s;
+        next_s = std::max(next_feasible_launch(i, launch_s) - k * interval_s, t + search_tolerance_s);
+        if (std::isfinite(next_s)) push(next_s, event_type::wake, -1);
         return false;
       }
     }
@@ -674,7 +701,8 @@ class trial_engine {
     // A copy: launching changes the eligible list.
     auto& cand = st_.candidates;
     cand.assign(st_.eligible.begin(), st_.eligible.end());
-    for (const int i : cand) {
+    for (std::size_t n = 0; n < cand.size(); ++n) {
+      const int i = cand[n];
       threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
       const std::uint8_t shortage = resource_shortage(r.holds_channel, t);
       if (shortage != no_block) {
@@ -692,6 +720,13 @@ class trial_engine {
       }
       launch_salvo(i, t);
       wake_for_launch_interval(t);
+      if (next_launch_s_ <= t) {
+        // A zero launch interval lets another salvo go at this very instant:
+        // serve again from the top of the order (a shoot-shoot threat just
+        // fired at may take its next salvo before lower-priority threats).
+        cand.assign(st_.eligible.begin(), st_.eligible.end());
+        n = static_cast<std::size_t>(-1);
+      }
     }
   }
 

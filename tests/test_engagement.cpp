@@ -436,3 +436,193 @@ TEST_CASE("run_trial allocates nothing in steady state with a reused workspace",
 #endif
   CHECK(leakers > 0);  // the trials did real work: slots, channels and the magazine bind
 }
+
+// ---------------------------------------------------------------------------
+// Launch timing, channel hold and service order (docs/model.md, fire control).
+// The expected times below come from the geometry by hand: a threat closing
+// head-on at 100 m/s from 60 km, an interceptor at a constant 1000 m/s, so a
+// launch at L meets it at t = (L + 60) / 1.1 s, at ground range 60 km - 100 t.
+
+namespace {
+
+/// Times of the interceptor launches of a trial, in order.
+std::vector<double> launch_times(const std::vector<trace_event>& ev, int threat = -1) {
+  std::vector<double> out;
+  for (const auto& e : ev)
+    if (e.kind == trace_kind::interceptor_launch && (threat < 0 || e.threat == threat)) out.push_back(e.time_s);
+  return out;
+}
+
+/// A table whose time of flight is ground range / 1000 m/s (linear, so the
+/// bilinear interpolation is exact), unreachable for ground ranges strictly
+/// inside (hole_from_m, hole_to_m).
+flyout_table range_only_table(const envelope_limits& limits, double hole_from_m = -1.0, double hole_to_m = -1.0) {
+  return flyout_table::from_function(limits, 100.0, 100.0, [=](double range_m, double) {
+    if (range_m > hole_from_m && range_m < hole_to_m) return flyout_point{};
+    return flyout_point{true, range_m / interceptor_speed_mps, interceptor_speed_mps};
+  });
+}
+
+}  // namespace
+
+TEST_CASE("shoot-shoot: every salvo goes at its earliest feasible time, whatever the launch interval",
+          "[engagement][timing]") {
+  // One threat, salvo 2, two salvos, shoot-shoot: the rounds leave at L0 + k x interval, k = 0..3,
+  // all before the first intercept (about 55 s later), for an interval of 0, 1 ms and 3 s.
+  for (const double interval_s : {0.0, 0.001, 3.0}) {
+    scenario sc = oracle_scenario(1, 2, 2, 0.5);
+    sc.battery.doctrine.mode = doctrine_mode::shoot_shoot;
+    sc.battery.fire_control.launch_interval_s = interval_s;
+    sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
+    const auto m = oracle_model(sc);
+    trial_workspace ws;
+    for (std::uint64_t t = 0; t < 20; ++t) {
+      const auto ev = trace_of(m, 4, t, ws);
+      const auto launches = launch_times(ev);
+      INFO("interval " << interval_s << " trial " << t);
+      REQUIRE(launches.size() == 4);
+      // Confirmation at the first look (Pd = 1, m = n = 1), ready 5 s later, in reach at once.
+      double confirm_s = 1e300;
+      for (const auto& e : ev)
+        if (e.kind == trace_kind::track_confirmed) confirm_s = e.time_s;
+      CHECK(launches[0] == Approx(confirm_s + 5.0).margin(1e-9));
+      for (int k = 0; k < 4; ++k) CHECK(launches[static_cast<std::size_t>(k)] == Approx(launches[0] + k * interval_s).margin(1e-9));
+    }
+  }
+  // The doctrine oracle with a zero interval: P(leak) = (1 - Pk)^(s k) = 0.5^4 = 0.0625 (4 sigma).
+  scenario sc = oracle_scenario(1, 2, 2, 0.5);
+  sc.battery.doctrine.mode = doctrine_mode::shoot_shoot;
+  sc.battery.fire_control.launch_interval_s = 0.0;
+  const auto r = run(oracle_model(sc), 20000);
+  check_proportion(r.tally.trials_with_leak, 20000, 0.0625);
+  CHECK(r.tally.interceptors_used.mean() == Approx(4.0));
+}
+
+TEST_CASE("the first launch goes at the exact opening of the envelope, not on a 0.1 s step", "[engagement][timing]") {
+  // Envelope max range 30 km: the earliest intercept is where the threat crosses 30 km, at
+  // t = (60000 - 30000) / 100 = 300 s, reached by a launch at 300 - 30000 / 1000 = 270 s.
+  // With a 6.35 s reaction time the tracks are ready near 7-9 s; the opening moves with
+  // the start range: 60.0123 km puts it at 270.123 s (no multiple of 0.1 s).
+  scenario sc = oracle_scenario(1, 1, 1, 1.0);
+  sc.battery.envelope.max_range_m = 30e3;
+  sc.battery.fire_control.reaction_time_s = 6.35;
+  sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
+  sc.raid.groups[0].start_range_m = random_value::fixed(60012.3);
+  validate(sc);
+  const engagement_model m(sc, range_only_table(sc.battery.envelope));
+  const double expected_s = (60012.3 - 30e3) / 100.0 - 30e3 / interceptor_speed_mps;  // 270.123 s
+  trial_workspace ws;
+  for (std::uint64_t t = 0; t < 20; ++t) {
+    const auto launches = launch_times(trace_of(m, 6, t, ws));
+    INFO("trial " << t);
+    REQUIRE(launches.size() == 1);
+    CHECK(launches[0] == Approx(expected_s).margin(1e-3));
+  }
+}
+
+TEST_CASE("a salvo whose later round is infeasible waits for the time all its rounds are", "[engagement][timing]") {
+  // Salvo 2, 15 s apart; the table is unreachable between 28 and 29 km. A launch at L meets the
+  // threat at 60 km - 100 (L + 60) / 1.1: at 30 km for L = 270, 29 km for L = 281, 28 km for
+  // L = 292. So at 270 round 0 is feasible but round 1 (at 285) falls in the hole; the first
+  // salvo whose two rounds both avoid it starts at 292 - 15 = 277 s.
+  scenario sc = oracle_scenario(1, 2, 1, 1.0);
+  sc.battery.envelope.max_range_m = 30e3;
+  sc.battery.fire_control.launch_interval_s = 15.0;
+  sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
+  validate(sc);
+  const engagement_model m(sc, range_only_table(sc.battery.envelope, 28e3, 29e3));
+  trial_workspace ws;
+  for (std::uint64_t t = 0; t < 10; ++t) {
+    const auto launches = launch_times(trace_of(m, 7, t, ws));
+    INFO("trial " << t);
+    REQUIRE(launches.size() == 2);
+    CHECK(launches[0] == Approx(277.0).margin(1e-3));
+    CHECK(launches[1] == Approx(292.0).margin(1e-3));
+  }
+}
+
+TEST_CASE("shoot-shoot holds the fire channel to the assessment of the last salvo", "[engagement][timing]") {
+  // One fire channel, two threats on one bearing (A from 40 km, B from 60 km), Pk = 1,
+  // shoot-shoot, two salvos of one round 3 s apart. A's first round kills it; its second
+  // is still in flight. The channel is A's until that second round is assessed: B's first
+  // launch is at A's last kill assessment, not its first.
+  scenario sc = oracle_scenario(1, 1, 2, 1.0);
+  sc.battery.doctrine.mode = doctrine_mode::shoot_shoot;
+  sc.battery.fire_control = {1, 1000, 5.0, 3.0};
+  sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
+  sc.raid.groups[0].start_range_m = random_value::fixed(40e3);
+  raid_group b = sc.raid.groups[0];
+  b.start_range_m = random_value::fixed(60e3);
+  sc.raid.groups.push_back(b);
+  const auto m = oracle_model(sc);
+  trial_workspace ws;
+  for (std::uint64_t t = 0; t < 10; ++t) {
+    const auto ev = trace_of(m, 8, t, ws);
+    std::vector<double> assessed_a;
+    for (const auto& e : ev)
+      if (e.kind == trace_kind::kill_assessment && e.threat == 0) assessed_a.push_back(e.time_s);
+    const auto launches_a = launch_times(ev, 0), launches_b = launch_times(ev, 1);
+    INFO("trial " << t);
+    REQUIRE(launches_a.size() == 2);
+    REQUIRE(assessed_a.size() == 2);
+    REQUIRE(!launches_b.empty());
+    CHECK(assessed_a[1] > assessed_a[0]);
+    CHECK(launches_b[0] == Approx(assessed_a[1]).margin(1e-9));
+  }
+}
+
+TEST_CASE("track slots and fire are served by class priority, then earliest arrival", "[engagement][priority]") {
+  // One track slot; threat 0 from 50 km, threat 1 from 20 km, both seen at the first look.
+  // Equal priority: the earlier arrival (threat 1) takes the slot although it is the higher
+  // index; threat 0 waits. With threat 0's class at priority 1, threat 0 takes it.
+  auto two_threats = [](int priority_far) {
+    scenario sc = oracle_scenario(1, 1, 1, 1.0);
+    sc.battery.radar.max_tracks = 1;
+    sc.classes.push_back(sc.classes[0]);
+    sc.classes[1].name = "near";
+    sc.classes[0].priority = priority_far;
+    sc.pk_by_class = {1.0, 1.0};
+    sc.raid.class_defaults.push_back(sc.raid.class_defaults[0]);
+    sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
+    sc.raid.groups[0].start_range_m = random_value::fixed(50e3);
+    raid_group near = sc.raid.groups[0];
+    near.class_index = 1;
+    near.start_range_m = random_value::fixed(20e3);
+    sc.raid.groups.push_back(near);
+    return sc;
+  };
+  for (const int priority_far : {0, 1}) {
+    const auto m = oracle_model(two_threats(priority_far));
+    const int first = priority_far > 0 ? 0 : 1;
+    trial_workspace ws;
+    for (std::uint64_t t = 0; t < 10; ++t) {
+      const auto ev = trace_of(m, 9, t, ws);
+      INFO("priority of the far threat " << priority_far << " trial " << t);
+      int confirmed = -1, waiting = -1, acquired = -1;
+      for (const auto& e : ev) {
+        if (e.kind == trace_kind::track_confirmed) confirmed = e.threat;
+        if (e.kind == trace_kind::track_waiting) waiting = e.threat;
+        if (e.kind == trace_kind::track_acquired) acquired = e.threat;
+      }
+      CHECK(confirmed == first);
+      CHECK(waiting == 1 - first);
+      CHECK(acquired == 1 - first);  // the slot passes on when the first is killed
+    }
+  }
+  // Fire: ample slots, one fire channel; both ready at the same instant. The far threat's
+  // class at priority 1 is fired at first; at equal priority the nearer one is.
+  for (const int priority_far : {0, 1}) {
+    scenario sc = two_threats(priority_far);
+    sc.battery.radar.max_tracks = 10;
+    sc.battery.fire_control.max_engaged_targets = 1;
+    const auto m = oracle_model(sc);
+    trial_workspace ws;
+    const auto ev = trace_of(m, 10, 0, ws);
+    const int first = priority_far > 0 ? 0 : 1;
+    const auto first_fired = launch_times(ev, first), second_fired = launch_times(ev, 1 - first);
+    INFO("priority of the far threat " << priority_far);
+    REQUIRE(!first_fired.empty());
+    REQUIRE(!second_fired.empty());
+    CHECK(first_fired[0] < second_fired[0]);
+  }
+}

@@ -42,6 +42,9 @@ struct threat_class {
   /// derived from `apogee_height_m` as sqrt(8 H / g).
   double flight_time_s = 0.0;
   double apogee_height_m = 0.0;
+  /// Service order for track slots and fire: higher first, then earliest
+  /// arrival at the leak point (docs/model.md, priority).
+  int priority = 0;
 };
 
 /// One sampled threat: a class and the numbers the raid drew for it.
