@@ -56,6 +56,7 @@ void sample_raid(const raid_description& raid, std::uint64_t master_seed, std::u
     for (std::int64_t i = 0; i < count; ++i) {
       threat_state t;
       t.class_index = group.class_index;
+      t.group_index = static_cast<int>(g);
       t.launch_time_s = group.launch_time_s.sample(stream.uniform());
       const double bearing_rad = units::deg_to_rad(group.bearing_deg.sample(stream.uniform()));
       const double range_m = group.start_range_m.sample(stream.uniform());

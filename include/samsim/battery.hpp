@@ -1,12 +1,16 @@
 #pragma once
 /// \file battery.hpp
 /// The battery: radar, fire control, launchers, interceptor and fire doctrine.
+/// battery_parameters is the one battery of a format 1 scenario; battery_site
+/// is one of the batteries of a defended-area scenario, whose launcher groups
+/// each hold one interceptor type (interceptor_type.hpp).
 
 #include <samsim/interceptor.hpp>
 #include <samsim/radar.hpp>
 
 #include <Eigen/Core>
 
+#include <string>
 #include <vector>
 
 namespace samsim {
@@ -64,5 +68,36 @@ struct battery_parameters {
 
 /// Validates the battery; throws std::invalid_argument naming the field and value.
 void validate(const battery_parameters& battery);
+
+/// Launchers of one interceptor type in a battery_site.
+struct launcher_group {
+  int interceptor_type = 0;  ///< index into the scenario's interceptors
+  launcher_parameters launchers;  ///< reload_rounds: this type's pool in this battery
+};
+
+/// One battery of a defended-area scenario.
+struct battery_site {
+  std::string name;
+  Eigen::Vector2d position_en_m = Eigen::Vector2d::Zero();  ///< scenario ENU (radar and launchers)
+  double ready_time_s = 0.0;  ///< no look or launch before this time (set-up after a move)
+  double value = 1.0;         ///< > 0: ranks threats aimed at it under the asset_value priority
+  radar_parameters radar;
+  fire_control_parameters fire_control;
+  doctrine_parameters doctrine;
+  std::vector<launcher_group> launchers;  ///< at least one; one group per interceptor type
+};
+
+/// Validates a site without its radar (validate(radar_parameters)) and without
+/// checking interceptor_type indices (the scenario's validate does): name,
+/// position, ready time, value, fire control, doctrine, at least one launcher
+/// group, each type at most once, and a salvo that each type's rounds can hold.
+/// Throws std::invalid_argument naming the field and value.
+void validate(const battery_site& site);
+
+/// The parts on their own (the messages name the same fields as validate(battery_parameters)).
+void validate(const fire_control_parameters& fire_control);
+void validate(const launcher_parameters& launchers);
+void validate(const doctrine_parameters& doctrine);
+void validate(const kill_model& kill);
 
 }  // namespace samsim

@@ -49,6 +49,15 @@ struct random_count {
   std::int64_t upper_hint() const;
 };
 
+/// What a raid group attacks: an asset or a battery of a defended-area
+/// scenario, by index into the scenario's assets or batteries.
+struct target_ref {
+  enum class kind : std::uint8_t { asset, battery };
+  kind type = kind::asset;
+  int index = 0;
+  friend bool operator==(const target_ref&, const target_ref&) = default;
+};
+
 /// One group of the raid: `count` threats of one class.
 struct raid_group {
   int class_index = 0;
@@ -58,7 +67,10 @@ struct raid_group {
   random_value start_range_m;      ///< ground distance from the aim point at launch
   std::optional<random_value> height_m;   ///< straight threats: overrides the class height
   std::optional<random_value> speed_mps;  ///< straight threats: overrides the class speed
-  Eigen::Vector2d aim_en_m = Eigen::Vector2d::Zero();  ///< the defended asset unless the group names another
+  /// Where the threats aim: the defended asset unless the group names another
+  /// point (format 1), or the position of `target` (set by the loader).
+  Eigen::Vector2d aim_en_m = Eigen::Vector2d::Zero();
+  target_ref target;  ///< what a leaker of this group counts against (default: the first asset)
 };
 
 /// Per-class defaults for quantities a group may override.
@@ -77,7 +89,8 @@ struct raid_description {
 /// sub_stream()), so a group's threats do not change when another group's
 /// count does. Per threat the draws are launch time, bearing, range, height,
 /// speed, one uniform each; fixed inputs consume their draw too, so making one
-/// input random does not shift the others. Clears and fills `out`.
+/// input random does not shift the others. Each threat_state records its
+/// group's index (group_index). Clears and fills `out`.
 void sample_raid(const raid_description& raid, std::uint64_t master_seed, std::uint64_t trial_index,
                  std::vector<threat_state>& out);
 

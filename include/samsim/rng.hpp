@@ -34,6 +34,12 @@ constexpr std::uint32_t sub_stream(stream_id id, std::uint32_t index) {
   return (static_cast<std::uint32_t>(id) << 20) | (index & 0xfffffu);
 }
 
+/// The least and the greatest value random_stream::uniform() returns: bounds
+/// of every inverse-CDF draw (the loader uses them for the most extreme raid
+/// a scenario can draw).
+inline constexpr double min_stream_uniform = 0x1p-54;
+inline constexpr double max_stream_uniform = 1.0 - 0x1p-53;
+
 /// A stream of random numbers for one (seed, stream, trial).
 class random_stream {
  public:
@@ -67,7 +73,7 @@ class random_stream {
   /// value is exact; the largest is 1 - 2^-53 (k + 0.5 would round to 1).
   double uniform() {
     const std::uint64_t k = next_u64() >> 11;
-    return k == 0 ? 0x1p-54 : static_cast<double>(k) * 0x1p-53;
+    return k == 0 ? min_stream_uniform : static_cast<double>(k) * 0x1p-53;
   }
 
   /// Number of 32-bit words consumed so far.

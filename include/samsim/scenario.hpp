@@ -3,10 +3,21 @@
 /// A complete scenario (battery, threat classes, raid, Monte Carlo settings)
 /// and its JSON form. The JSON is validated once, at load: every error names
 /// the file, the JSON pointer of the offending key and its value.
+///
+/// Two file formats (docs/scenario.md): format 1 has one battery, one
+/// interceptor and one defended asset (the fields `defended_asset_en_m`,
+/// `battery`, `pk_by_class`); format 2, the defended area, has several assets,
+/// interceptor types and batteries (`assets`, `interceptors`, `batteries`,
+/// `network`, `fire_distribution`). expand_to_defended_area() writes a format 1
+/// scenario in the format 2 fields, so one engine can read both.
 
+#include <samsim/asset.hpp>
 #include <samsim/battery.hpp>
+#include <samsim/fire_distribution.hpp>
+#include <samsim/interceptor_type.hpp>
 #include <samsim/raid.hpp>
 #include <samsim/threat.hpp>
+#include <samsim/track_picture.hpp>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -28,18 +39,50 @@ struct monte_carlo_settings {
 };
 
 struct scenario {
+  int format = 1;  ///< the file format it was read from: 1 (one battery) or 2 (defended area)
   std::string name;
   std::string description;
+
+  // Format 1 (one battery). For a format 2 scenario `defended_asset_en_m` is
+  // the first asset's position, `battery` is default-constructed and
+  // `pk_by_class` is empty: nothing reads them there.
   Eigen::Vector2d defended_asset_en_m = Eigen::Vector2d::Zero();
   battery_parameters battery;
-  std::vector<threat_class> classes;
   std::vector<double> pk_by_class;  ///< single-shot Pk per class (same index as `classes`)
+
+  // Format 2 (defended area); filled for format 1 by expand_to_defended_area().
+  std::vector<asset> assets;
+  std::vector<interceptor_type> interceptors;  ///< in name order (like classes)
+  std::vector<battery_site> batteries;         ///< in file order
+  network_parameters network;
+  fire_distribution_settings fire_distribution;
+
+  std::vector<threat_class> classes;
   raid_description raid;
   monte_carlo_settings monte_carlo;
 
   /// Index of the class called `name`, or -1.
   int class_index(const std::string& name) const;
+  /// Index of the asset, interceptor type or battery called `name`, or -1.
+  int asset_index(const std::string& name) const;
+  int interceptor_index(const std::string& name) const;
+  int battery_index(const std::string& name) const;
 };
+
+/// Runaway-input limit: the most radar looks one threat may need from one
+/// radar (its flight from launch to leak over the radar's scan period).
+inline constexpr double max_looks_per_threat = 1e6;
+
+/// When `sc.batteries` is empty (a format 1 scenario, or one built in code the
+/// format 1 way), fills the format 2 fields from the format 1 ones: one asset
+/// "asset" at defended_asset_en_m with value 1; one interceptor type
+/// "interceptor" (three_dof) from battery.interceptor, envelope, pk_default,
+/// pk_by_class and kill, cost 0; one battery "battery" at battery.position_en_m,
+/// ready at 0, value 1, with the battery's radar, fire control and doctrine and
+/// one launcher group of type 0; no network; default fire distribution; every
+/// raid group targets asset 0 (aim points are left as they are). The format 1
+/// fields and `format` are kept. A scenario with batteries is left untouched.
+void expand_to_defended_area(scenario& sc);
 
 /// A scenario that failed validation: where (file, JSON pointer), what value, why.
 class scenario_error : public std::runtime_error {

@@ -42,10 +42,21 @@ struct threat_class {
   /// derived from `apogee_height_m` as sqrt(8 H / g).
   double flight_time_s = 0.0;
   double apogee_height_m = 0.0;
+  double cost = 0.0;  ///< >= 0, in the scenario's cost unit: counts as attacker cost destroyed when killed
   /// Service order for track slots and fire: higher first, then earliest
   /// arrival at the leak point (docs/model.md, priority).
   int priority = 0;
 };
+
+/// Validity of the ballistic model (a vacuum parabola over a flat earth with
+/// constant g): limits on the apogee height and the ground range
+/// (docs/scenario.md says why these).
+inline constexpr double max_ballistic_apogee_m = 300000.0;
+inline constexpr double max_ballistic_ground_range_m = 1000000.0;
+/// The flight time of a parabola whose apogee is max_ballistic_apogee_m: sqrt(8 H / g) [s].
+inline double max_ballistic_flight_time_s() {
+  return std::sqrt(8.0 * max_ballistic_apogee_m / units::standard_gravity_mps2);
+}
 
 /// One sampled threat: a class and the numbers the raid drew for it.
 struct threat_state {
@@ -55,6 +66,7 @@ struct threat_state {
   Eigen::Vector2d aim_en_m = Eigen::Vector2d::Zero();    ///< ground aim point, scenario ENU
   double height_m = 0.0;                                 ///< cruise height (straight)
   double speed_mps = 0.0;                                ///< ground speed (straight)
+  int group_index = 0;                                   ///< raid group it belongs to (its target)
 };
 
 /// Closed-form kinematics of one threat, precomputed from its class and state.
