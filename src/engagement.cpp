@@ -3,6 +3,7 @@
 #include <samsim/event_queue.hpp>
 #include <samsim/radar.hpp>
 #include <samsim/rng.hpp>
+#include <samsim/shooter.hpp>
 #include <samsim/tracking.hpp>
 
 #include <fmt/format.h>
@@ -10,8 +11,9 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
-#include <stdexcept>
 #include <cmath>
+#include <numeric>
+#include <stdexcept>
 #include <utility>
 
 namespace samsim {
@@ -24,6 +26,7 @@ std::string_view to_string(leak_cause cause) {
     case leak_cause::no_fire_channel: return "no_fire_channel";
     case leak_cause::no_interceptor: return "no_interceptor";
     case leak_cause::survived: return "survived";
+    case leak_cause::battery_out_of_action: return "battery_out_of_action";
   }
   return "unknown";
 }
@@ -35,6 +38,7 @@ std::string_view to_string(trace_kind kind) {
     case trace_kind::track_confirmed: return "track_confirmed";
     case trace_kind::track_waiting: return "track_waiting";
     case trace_kind::track_acquired: return "track_acquired";
+    case trace_kind::network_track: return "network_track";
     case trace_kind::launch_blocked: return "launch_blocked";
     case trace_kind::interceptor_launch: return "interceptor_launch";
     case trace_kind::intercept_kill: return "intercept_kill";
@@ -43,6 +47,7 @@ std::string_view to_string(trace_kind kind) {
     case trace_kind::reload_start: return "reload_start";
     case trace_kind::reload_complete: return "reload_complete";
     case trace_kind::leak: return "leak";
+    case trace_kind::battery_out_of_action: return "battery_out_of_action";
   }
   return "unknown";
 }
@@ -50,21 +55,73 @@ std::string_view to_string(trace_kind kind) {
 // ---------------------------------------------------------------------------
 // engagement_model
 
-engagement_model::engagement_model(const scenario& sc)
-    : engagement_model(sc, flyout_table::build(sc.battery.interceptor, sc.battery.envelope)) {}
+namespace {
+
+scenario expanded(const scenario& sc) {
+  scenario s = sc;
+  expand_to_defended_area(s);
+  return s;
+}
+
+std::vector<flyout_table> build_tables(const scenario& expanded_sc) {
+  std::vector<flyout_table> tables;
+  tables.reserve(expanded_sc.interceptors.size());
+  for (const interceptor_type& type : expanded_sc.interceptors) tables.push_back(build_flyout_table(type));
+  return tables;
+}
+
+std::vector<flyout_table> one_table(flyout_table table) {
+  std::vector<flyout_table> v;
+  v.push_back(std::move(table));
+  return v;
+}
+
+}  // namespace
+
+engagement_model::engagement_model(const scenario& sc) : scenario_(expanded(sc)) { init(build_tables(scenario_)); }
+
+engagement_model::engagement_model(const scenario& sc, std::vector<flyout_table> tables) : scenario_(expanded(sc)) {
+  init(std::move(tables));
+}
 
 engagement_model::engagement_model(const scenario& sc, flyout_table flyout)
-    : scenario_(sc), flyout_(std::move(flyout)), coverage_(scenario_.battery.radar) {
-  build_class_data();
-  const envelope_limits& lim = flyout_.limits();
-  for (const envelope_row& row : envelope_table(flyout_, flyout_.height_step_m(), 0.5 * flyout_.range_step_m())) {
-    if (!row.reachable) continue;
-    max_reach_range_m_ = std::max(max_reach_range_m_, row.max_range_m + flyout_.range_step_m());
-    max_reach_height_m_ = std::max(max_reach_height_m_, row.height_m + flyout_.height_step_m());
+    : engagement_model(sc, one_table(std::move(flyout))) {}
+
+void engagement_model::init(std::vector<flyout_table> tables) {
+  if (tables.size() != scenario_.interceptors.size())
+    throw std::invalid_argument(fmt::format("engagement_model: {} flyout tables for {} interceptor types",
+                                            tables.size(), scenario_.interceptors.size()));
+  types_.clear();
+  for (flyout_table& table : tables) {
+    type_data d{std::move(table)};
+    const flyout_table& t = d.table;
+    const envelope_limits& lim = t.limits();
+    for (const envelope_row& row : envelope_table(t, t.height_step_m(), 0.5 * t.range_step_m())) {
+      if (!row.reachable) continue;
+      d.max_reach_range_m = std::max(d.max_reach_range_m, row.max_range_m + t.range_step_m());
+      d.max_reach_height_m = std::max(d.max_reach_height_m, row.height_m + t.height_step_m());
+    }
+    d.max_reach_range_m = std::min(d.max_reach_range_m, lim.max_range_m);
+    d.max_reach_height_m = std::min(d.max_reach_height_m, lim.max_height_m);
+    d.tof_gradient_s_per_m = measure_tof_gradient(t);
+    types_.push_back(std::move(d));
   }
-  max_reach_range_m_ = std::min(max_reach_range_m_, lim.max_range_m);
-  max_reach_height_m_ = std::min(max_reach_height_m_, lim.max_height_m);
-  tof_gradient_s_per_m_ = measure_tof_gradient(flyout_);
+  sensors_.clear();
+  pd_tables_.clear();
+  for (const battery_site& b : scenario_.batteries)
+    sensors_.emplace_back(b.radar, b.position_en_m, scenario_.classes, pd_tables_);
+  rule_ = make_fire_distribution_rule(scenario_.fire_distribution);
+}
+
+std::vector<flyout_table> engagement_model::flyout_tables() const {
+  std::vector<flyout_table> v;
+  for (const type_data& d : types_) v.push_back(d.table);
+  return v;
+}
+
+void engagement_model::set_rule(std::shared_ptr<const fire_distribution_rule> rule) {
+  if (!rule) throw std::invalid_argument("engagement_model::set_rule: null rule");
+  rule_ = std::move(rule);
 }
 
 double engagement_model::measure_tof_gradient(const flyout_table& table) {
@@ -98,37 +155,25 @@ double engagement_model::measure_tof_gradient(const flyout_table& table) {
   return std::sqrt(gr * gr + gh * gh);
 }
 
-void engagement_model::build_class_data() {
-  const radar_parameters& radar = scenario_.battery.radar;
-  const double c_m4_per_m2 = radar_snr_constant(radar);
-  class_data_.clear();
-  pd_tables_.clear();
-  std::vector<swerling_case> table_cases;
-  for (std::size_t k = 0; k < scenario_.classes.size(); ++k) {
-    const threat_class& cls = scenario_.classes[k];
-    class_data d;
-    d.snr_per_r4 = c_m4_per_m2 * cls.rcs_m2;
-    auto it = std::find(table_cases.begin(), table_cases.end(), cls.swerling);
-    if (it == table_cases.end()) {
-      table_cases.push_back(cls.swerling);
-      pd_tables_.emplace_back(cls.swerling, radar.pulses_integrated, radar.pfa);
-      it = table_cases.end() - 1;
-    }
-    d.pd_table_index = static_cast<int>(it - table_cases.begin());
-    d.pk = k < scenario_.pk_by_class.size() ? scenario_.pk_by_class[k] : scenario_.battery.pk_default;
-    class_data_.push_back(d);
-  }
-}
-
 // ---------------------------------------------------------------------------
 // run_trial
 
 namespace {
 
-enum class event_type : std::uint8_t { intercept, kill_assessment, reload_complete, leak, confirm, ready, wake };
+enum class event_type : std::uint8_t {
+  intercept,
+  kill_assessment,
+  reload_complete,
+  leak,
+  confirm,
+  ready,
+  wake,
+  network,
+};
 
-/// What an event refers to: a threat, and an interceptor serial (intercept)
-/// or a launcher index (reload).
+/// What an event refers to: a threat, and an interceptor serial (intercept),
+/// a battery (confirm, ready, network, kill assessment) or a launcher of the
+/// defended area (reload; then `threat` holds the rounds).
 struct event_payload {
   int threat;
   int aux;
@@ -138,6 +183,7 @@ using event = event_queue_t::entry;
 
 constexpr std::uint8_t no_block = 255;
 constexpr std::uint8_t nfc_block = static_cast<std::uint8_t>(leak_cause::no_fire_channel);
+constexpr std::uint8_t no_round_block = static_cast<std::uint8_t>(leak_cause::no_interceptor);
 constexpr double infinity = std::numeric_limits<double>::infinity();
 /// Step of the search for the next launch time at which an intercept becomes feasible.
 constexpr double feasibility_scan_step_s = 1.0;
@@ -147,26 +193,47 @@ constexpr double feasibility_scan_step_s = 1.0;
 /// just short of a root cannot spin in place).
 constexpr double search_tolerance_s = 1e-4;
 
+std::uint8_t block_code(fire_shortage s) {
+  switch (s) {
+    case fire_shortage::fire_channel: return nfc_block;
+    case fire_shortage::interceptor: return no_round_block;
+    case fire_shortage::none: break;
+  }
+  return no_block;
+}
+
+/// Per threat.
 struct threat_runtime {
   double leak_time_s = 0.0;
-  int priority = 0;  ///< its class's priority: higher is served first (then earliest leak time)
-  double ready_time_s = infinity;
-  double next_feasible_s = -infinity;  ///< no launch is feasible before this
-  double next_salvo_s = -infinity;     ///< no whole salvo is feasible before this
-  bool tracked = false;
-  bool waiting_slot = false;
+  int rank = 0;           ///< position in the service order of the trial (fire_distribution_rule)
+  int owner = -1;         ///< battery whose salvo at it awaits assessment: the threat is that battery's
+  int target_battery = -1;  ///< battery it attacks, -1 for an asset
+  int target_asset = -1;
+  bool accessed = false;  ///< some battery has had its track
   bool leaked = false;
   bool killed = false;        ///< physically killed
   bool known_killed = false;  ///< seen killed at a kill assessment
-  bool awaiting_assessment = false;
-  bool holds_channel = false;
-  int pending_assessments = 0;
   std::uint8_t last_block = no_block;
+  std::uint64_t endgame_words = 0;  ///< words of its endgame stream used so far
 };
 
-/// What the intercept searches against one threat left behind (kept apart
-/// from threat_runtime, which decision passes walk and should stay small).
-struct search_memory {
+/// One battery's picture of one threat.
+struct track_access {
+  double access_s = infinity;  ///< when the battery first had its track (own, or network)
+  double ready_s = infinity;   ///< access + reaction time: may fire from then
+  bool slot_held = false;      ///< own track holding a slot of the battery's radar
+  bool waiting_slot = false;
+  bool holds_channel = false;
+  bool network_pending = false;  ///< a network track is on its way
+  int salvos = 0;
+  int pending_assessments = 0;
+};
+
+/// What the intercept searches of one shooter (battery, type) against one
+/// threat left behind.
+struct shot_memory {
+  double next_feasible_s = -infinity;  ///< no single round is feasible before this
+  double next_salvo_s = -infinity;     ///< no whole salvo is feasible before this
   /// The last search's answer, or the resume record next_feasible_launch left.
   intercept_prediction last;
   /// The launch time `last` answers (a repeated question at the same launch
@@ -181,17 +248,28 @@ struct search_memory {
 struct trial_workspace::internal {
   event_queue_t queue;
   std::vector<threat_runtime> rt;
-  std::vector<search_memory> searches;  ///< per threat
-  /// Threats waiting for a track slot, in priority order (the order fire is served in).
-  std::vector<int> slot_queue;
-  std::vector<int> confirmed_now;  ///< confirmed at the current instant (for the trace)
-  std::vector<int> launcher_rounds;
+  std::vector<track_access> access;  ///< [threat * batteries + battery]
+  std::vector<shot_memory> shots;    ///< [threat * stocks + stock]
+  std::vector<shooter> shooters;     ///< per battery
+  std::vector<track_slots> slots;    ///< per battery
+  std::vector<std::vector<int>> slot_queues;  ///< per battery: threats waiting for a slot, in service order
+  std::vector<std::pair<int, int>> confirmed_now;  ///< (threat, battery) confirmed at the current instant
+  std::vector<std::uint8_t> out_of_action;  ///< per battery
   std::vector<int> candidates;
-  /// Threats that may be fired at now (eligible()), by (leak time, index): kept
+  std::vector<int> order;  ///< threats in service order (rank)
+  /// Threats that may be fired at now (eligible()), in service order: kept
   /// up to date at the events that change eligibility, so a decision pass
   /// looks at these alone.
   std::vector<int> eligible;
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
+  std::vector<int> serial_stock;         ///< per interceptor serial: global stock index
+  std::vector<double> phase_s;         ///< per battery: the trial's look phase
+  std::vector<double> launch_wake_s;   ///< per battery: the launch-interval wake-up already scheduled
+  std::vector<shooter_option> options;
+  std::vector<int> option_stock;       ///< per option: its global stock index
+  std::vector<int> stock_base;     ///< per battery: its first global stock index; [batteries] = stocks
+  std::vector<int> launcher_base;  ///< per battery: its first launcher in the defended-area numbering
+  std::vector<intercept_prediction> option_rounds;  ///< [option * max_salvo_size + round]
 };
 
 namespace {
@@ -202,26 +280,59 @@ class trial_engine {
                std::vector<trace_event>* trace)
       : model_(model),
         sc_(model.scenario_data()),
-        bat_(sc_.battery),
+        rule_(model.rule()),
         seed_(seed),
         trial_(trial),
         ws_(ws),
         st_(*ws.state),
         trace_(trace),
-        slots_(bat_.radar.max_tracks) {
-    battery_enu_m_ = Eigen::Vector3d(bat_.position_en_m.x(), bat_.position_en_m.y(), 0.0);
-  }
+        batteries_(static_cast<int>(sc_.batteries.size())) {}
 
   trial_result run() {
+    setup_defence();
     sample_threats();
     detect_and_confirm();
-    setup_battery();
     loop();
     return finish();
   }
 
  private:
   // ---- set-up ------------------------------------------------------------
+  void setup_defence() {
+    const auto nb = static_cast<std::size_t>(batteries_);
+    st_.shooters.resize(nb);
+    st_.slot_queues.resize(nb);
+    st_.out_of_action.assign(nb, 0);
+    st_.slots.clear();
+    stock_base_.assign(nb + 1, 0);
+    launcher_base_.assign(nb + 1, 0);
+    for (std::size_t b = 0; b < nb; ++b) {
+      const battery_site& site = sc_.batteries[b];
+      st_.shooters[b].reset(site);
+      st_.slots.emplace_back(site.radar.max_tracks);
+      st_.slot_queues[b].clear();
+      stock_base_[b + 1] = stock_base_[b] + st_.shooters[b].stocks();
+      int launchers = 0;
+      for (int s = 0; s < st_.shooters[b].stocks(); ++s) launchers += st_.shooters[b].stock_at(s).launchers;
+      launcher_base_[b + 1] = launcher_base_[b] + launchers;
+      for (int s = 0; s < st_.shooters[b].stocks(); ++s) {
+        const shooter::stock& k = st_.shooters[b].stock_at(s);
+        rounds_left_ += k.ready + k.pool;
+      }
+    }
+    stocks_ = stock_base_[nb];
+    st_.confirmed_now.clear();
+    st_.eligible.clear();
+    st_.kill_flags.clear();
+    st_.serial_stock.clear();
+    st_.options.resize(static_cast<std::size_t>(stocks_));
+    st_.option_stock.resize(static_cast<std::size_t>(stocks_));
+    st_.launch_wake_s.assign(nb, -infinity);
+    st_.option_rounds.resize(static_cast<std::size_t>(stocks_) * max_salvo_size);
+    ws_.asset_leakers.assign(sc_.assets.size(), 0);
+    ws_.battery_destroyed.assign(nb, 0);
+  }
+
   void sample_threats() {
     sample_raid(sc_.raid, seed_, trial_, ws_.threats);
     const std::size_t n = ws_.threats.size();
@@ -231,85 +342,99 @@ class trial_engine {
     ws_.trajectories.clear();
     ws_.outcomes.assign(n, threat_outcome{});
     st_.rt.assign(n, threat_runtime{});
-    st_.searches.assign(n, search_memory{});
+    st_.access.assign(n * static_cast<std::size_t>(batteries_), track_access{});
+    st_.shots.assign(n * static_cast<std::size_t>(stocks_), shot_memory{});
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
       ws_.trajectories.emplace_back(sc_.classes[static_cast<std::size_t>(t.class_index)], t);
-      st_.rt[i].leak_time_s = ws_.trajectories[i].leak_time_s();
-      st_.rt[i].priority = sc_.classes[static_cast<std::size_t>(t.class_index)].priority;
+      threat_runtime& r = st_.rt[i];
+      r.leak_time_s = ws_.trajectories[i].leak_time_s();
+      const target_ref& target = sc_.raid.groups[static_cast<std::size_t>(t.group_index)].target;
+      (target.type == target_ref::kind::battery ? r.target_battery : r.target_asset) = target.index;
       record(t.launch_time_s, trace_kind::threat_launch, static_cast<int>(i));
     }
+    rank_threats();
     result_.threats = static_cast<int>(n);
     unresolved_ = static_cast<int>(n);
   }
 
-  /// Position relative to the battery, ENU metres.
-  Eigen::Vector3d relative_position(int i, double t_s) const {
-    return ws_.trajectories[static_cast<std::size_t>(i)].position_enu_m(t_s) - battery_enu_m_;
+  threat_view view(int i) const {
+    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const threat_state& t = ws_.threats[static_cast<std::size_t>(i)];
+    threat_view v;
+    v.index = i;
+    v.class_index = t.class_index;
+    v.priority = sc_.classes[static_cast<std::size_t>(t.class_index)].priority;
+    v.leak_time_s = r.leak_time_s;
+    v.target = sc_.raid.groups[static_cast<std::size_t>(t.group_index)].target;
+    v.target_value = r.target_battery >= 0 ? sc_.batteries[static_cast<std::size_t>(r.target_battery)].value
+                                           : sc_.assets[static_cast<std::size_t>(r.target_asset)].value;
+    return v;
   }
 
-  /// Looks at every threat from its launch until confirmation or its leak.
-  /// Each threat draws from its own detection sub-stream, so its detections
-  /// do not depend on the other threats.
+  /// The service order of the trial: the rule's order, ties by index. Threats
+  /// keep their order for the whole trial (their priorities, targets and
+  /// leak times do not change), so it is computed once, as a rank.
+  void rank_threats() {
+    auto& order = st_.order;
+    order.resize(ws_.threats.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [this](int a, int b) {
+      const threat_view va = view(a), vb = view(b);
+      if (rule_.served_before(va, vb)) return true;
+      if (rule_.served_before(vb, va)) return false;
+      return a < b;
+    });
+    for (std::size_t k = 0; k < order.size(); ++k) st_.rt[static_cast<std::size_t>(order[k])].rank = static_cast<int>(k);
+  }
+
+  /// Position relative to battery b's site, ENU metres.
+  Eigen::Vector3d relative_position(int i, int b, double t_s) const {
+    return ws_.trajectories[static_cast<std::size_t>(i)].position_enu_m(t_s) -
+           model_.sensors()[static_cast<std::size_t>(b)].site_enu_m();
+  }
+
+  /// Random stream of battery b's radar: battery 0 keeps the streams of a
+  /// one-battery scenario; the others have their own (rng.hpp).
+  random_stream phase_stream(int b) const {
+    return b == 0 ? random_stream(seed_, stream_id::scan_phase, trial_)
+                  : random_stream(seed_, sub_stream(stream_id::scan_phase, static_cast<std::uint32_t>(b)), trial_);
+  }
+  random_stream detection_stream(int b, int i) const {
+    const std::uint32_t id = b == 0 ? sub_stream(stream_id::detection, static_cast<std::uint32_t>(i))
+                                    : battery_detection_stream(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(i));
+    return random_stream(seed_, id, trial_);
+  }
+
+  /// Every radar looks at every threat from its launch (or the battery's
+  /// ready time) until confirmation or its leak. Each (radar, threat) draws
+  /// from its own sub-stream, so its detections depend on nothing else.
   void detect_and_confirm() {
-    const radar_parameters& radar = bat_.radar;
-    const double period_s = radar.scan_period_s;
-    random_stream phase_stream(seed_, stream_id::scan_phase, trial_);
-    const double phase_s = phase_stream.uniform() * period_s;
-    const double ha = radar.antenna_height_m;
-    const coverage_checker& coverage = model_.coverage();
+    auto& phase_s = st_.phase_s;
+    phase_s.resize(static_cast<std::size_t>(batteries_));
+    for (std::size_t b = 0; b < phase_s.size(); ++b)
+      phase_s[b] = phase_stream(static_cast<int>(b)).uniform() * sc_.batteries[b].radar.scan_period_s;
     for (std::size_t i = 0; i < ws_.threats.size(); ++i) {
       const threat_trajectory& traj = ws_.trajectories[i];
-      const auto& cls = model_.classes()[static_cast<std::size_t>(ws_.threats[i].class_index)];
-      const pd_table& pd = model_.pd_tables()[static_cast<std::size_t>(cls.pd_table_index)];
+      const int cls = ws_.threats[i].class_index;
       const double t_end = st_.rt[i].leak_time_s;
-      // No look can see the threat beyond this ground distance from the radar.
-      const double reach_m = std::min(radar_horizon_m(ha, traj.max_height_m()), radar.max_range_m);
-      const double speed_mps = std::max(traj.max_ground_speed_mps(), 1e-9);
-      random_stream det(seed_, sub_stream(stream_id::detection, static_cast<std::uint32_t>(i)), trial_);
-      m_of_n_window window(radar.confirm_m, radar.confirm_n);
-      double horizon_height_m = std::numeric_limits<double>::quiet_NaN(), horizon_m = 0.0;
-      double k = std::ceil((traj.launch_time_s() - phase_s) / period_s);
-      for (double t = phase_s + k * period_s; t < t_end; t = phase_s + k * period_s) {
-        const Eigen::Vector3d p = relative_position(static_cast<int>(i), t);
-        const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
-        if (d_m > reach_m) {
-          // Ground distance falls at most at the ground speed: skip looks that cannot see it.
-          k += std::max(1.0, std::floor((d_m - reach_m) / speed_mps / period_s));
-          continue;
-        }
-        k += 1.0;
-        if (p.z() != horizon_height_m) {  // most threats fly level: one square root per threat
-          horizon_height_m = p.z();
-          horizon_m = coverage.horizon_m(horizon_height_m);
-        }
-        if (!coverage.within(d_m, p.z(), horizon_m)) continue;  // hidden looks neither count nor break the window
-        const double dz = p.z() - ha;
-        const double r2 = d_m * d_m + dz * dz;
-        const double snr = cls.snr_per_r4 / (r2 * r2);
-        const double pd_value = pd(snr);
-        const bool detected = det.uniform() < pd_value;
-        if (detected) record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value);
-        if (window.record_look(detected)) {
-          ws_.outcomes[i].confirm_time_s = t;
-          push(t, event_type::confirm, static_cast<int>(i));
-          break;
+      for (int b = 0; b < batteries_; ++b) {
+        const sensor_model& sensor = model_.sensors()[static_cast<std::size_t>(b)];
+        const pd_table& pd = model_.pd_tables()[static_cast<std::size_t>(sensor.of_class(cls).pd_table_index)];
+        const double from_s = std::max(traj.launch_time_s(), sc_.batteries[static_cast<std::size_t>(b)].ready_time_s);
+        random_stream det = detection_stream(b, static_cast<int>(i));
+        const double confirm_s =
+            sensor.confirm_time_s(traj, cls, pd, phase_s[static_cast<std::size_t>(b)], from_s, t_end, det, [&](double t, double pd_value) {
+              record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value, b);
+            });
+        if (std::isfinite(confirm_s)) {
+          double& first = ws_.outcomes[i].confirm_time_s;
+          first = std::min(first, confirm_s);
+          push(confirm_s, event_type::confirm, static_cast<int>(i), b);
         }
       }
       push(t_end, event_type::leak, static_cast<int>(i));
     }
-  }
-
-  void setup_battery() {
-    const auto& l = bat_.launchers;
-    st_.launcher_rounds.assign(static_cast<std::size_t>(l.count), l.ready_per_launcher);
-    ready_rounds_ = l.count * l.ready_per_launcher;
-    pool_rounds_ = l.reload_rounds;
-    reloading_rounds_ = 0;
-    st_.kill_flags.clear();
-    st_.slot_queue.clear();
-    st_.confirmed_now.clear();
-    st_.eligible.clear();
   }
 
   // ---- events ------------------------------------------------------------
@@ -317,9 +442,9 @@ class trial_engine {
     st_.queue.push(t_s, static_cast<unsigned>(type), event_payload{threat, aux});
   }
 
-  void record(double t_s, trace_kind kind, int threat, int launcher = -1, int interceptor = -1,
-              double value = 0.0) {
-    if (trace_) trace_->push_back(trace_event{t_s, kind, threat, launcher, interceptor, value});
+  void record(double t_s, trace_kind kind, int threat, int launcher = -1, int interceptor = -1, double value = 0.0,
+              int battery = -1, int type = -1) {
+    if (trace_) trace_->push_back(trace_event{t_s, kind, threat, launcher, interceptor, value, battery, type});
   }
 
   void loop() {
@@ -339,78 +464,128 @@ class trial_engine {
   void handle(const event& e, double t) {
     const int threat = e.payload.threat, aux = e.payload.aux;
     switch (static_cast<event_type>(e.priority())) {
-      case event_type::confirm: on_confirm(threat, t); break;
+      case event_type::confirm: on_confirm(threat, aux, t); break;
       case event_type::leak: on_leak(threat, t); break;
       case event_type::intercept: on_intercept(threat, aux, t); break;
-      case event_type::kill_assessment: on_kill_assessment(threat, t); break;
+      case event_type::kill_assessment: on_kill_assessment(threat, aux, t); break;
       case event_type::reload_complete: on_reload_complete(aux, threat, t); break;
       case event_type::ready: refresh_eligible(threat, t); break;
       case event_type::wake: break;  // assign() runs after every instant
+      case event_type::network: on_network(threat, aux, t); break;
     }
   }
 
-  void start_track(int i, double t) {
-    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    r.tracked = true;
-    r.waiting_slot = false;
-    r.ready_time_s = t + bat_.fire_control.reaction_time_s;
-    push(r.ready_time_s, event_type::ready, i);
+  track_access& access(int i, int b) {
+    return st_.access[static_cast<std::size_t>(i) * static_cast<std::size_t>(batteries_) + static_cast<std::size_t>(b)];
+  }
+  const track_access& access(int i, int b) const {
+    return st_.access[static_cast<std::size_t>(i) * static_cast<std::size_t>(batteries_) + static_cast<std::size_t>(b)];
+  }
+  shot_memory& shot(int i, int g) {
+    return st_.shots[static_cast<std::size_t>(i) * static_cast<std::size_t>(stocks_) + static_cast<std::size_t>(g)];
+  }
+  const battery_site& site(int b) const { return sc_.batteries[static_cast<std::size_t>(b)]; }
+  shooter& shooter_of(int b) { return st_.shooters[static_cast<std::size_t>(b)]; }
+  bool out_of_action(int b) const { return st_.out_of_action[static_cast<std::size_t>(b)] != 0; }
+
+  /// Battery b has the threat's track from t (its own, or over the network):
+  /// it may fire after its reaction time. A battery still setting up gets it
+  /// at its ready time.
+  void gain_access(int i, int b, double t) {
+    track_access& a = access(i, b);
+    if (std::isfinite(a.access_s)) return;
+    a.access_s = std::max(t, site(b).ready_time_s);
+    a.ready_s = a.access_s + site(b).fire_control.reaction_time_s;
+    st_.rt[static_cast<std::size_t>(i)].accessed = true;
+    push(a.ready_s, event_type::ready, i, b);
     refresh_eligible(i, t);
   }
 
-  /// Threat a is served before threat b: higher class priority, then earlier
-  /// arrival at its leak point, then lower index. Track slots and fire alike.
-  bool served_before(int a, int b) const {
-    const threat_runtime& ra = st_.rt[static_cast<std::size_t>(a)];
-    const threat_runtime& rb = st_.rt[static_cast<std::size_t>(b)];
-    if (ra.priority != rb.priority) return ra.priority > rb.priority;
-    if (ra.leak_time_s != rb.leak_time_s) return ra.leak_time_s < rb.leak_time_s;
-    return a < b;
-  }
-
-  /// A confirmed threat joins the slot queue; slots are granted once every
-  /// event of the instant is handled (grant_track_slots), so threats confirmed
-  /// at the same look are served in priority order, not in event order.
-  void on_confirm(int i, double t) {
-    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    if (r.leaked) return;
-    r.waiting_slot = true;
-    auto& q = st_.slot_queue;
-    q.insert(std::lower_bound(q.begin(), q.end(), i, [this](int a, int b) { return served_before(a, b); }), i);
-    st_.confirmed_now.push_back(i);
-    (void)t;
-  }
-
-  /// Gives free track slots to waiting threats in priority order. A waiting
-  /// threat that leaked (its leak is at or before this instant) never gets one.
-  void grant_track_slots(double t) {
-    auto& q = st_.slot_queue;
-    std::size_t taken = 0;
-    while (taken < q.size() && slots_.in_use() < slots_.capacity()) {
-      const int j = q[taken++];
-      if (!st_.rt[static_cast<std::size_t>(j)].waiting_slot) continue;  // leaked while waiting
-      const bool acquired = slots_.try_acquire();
-      assert(acquired);
-      (void)acquired;
-      const bool now = ws_.outcomes[static_cast<std::size_t>(j)].confirm_time_s == t;
-      record(t, now ? trace_kind::track_confirmed : trace_kind::track_acquired, j);
-      start_track(j, t);
+  void start_track(int i, int b, double t) {
+    track_access& a = access(i, b);
+    a.slot_held = true;
+    a.waiting_slot = false;
+    gain_access(i, b, t);
+    if (!sc_.network.shared_tracks) return;
+    // The other batteries get the track latency_s after its confirmation here.
+    for (int other = 0; other < batteries_; ++other) {
+      track_access& o = access(i, other);
+      if (other == b || out_of_action(other) || std::isfinite(o.access_s) || o.network_pending) continue;
+      o.network_pending = true;
+      push(t + sc_.network.latency_s, event_type::network, i, other);
     }
-    // Skip leaked entries at the head too, so the queue holds only live waiters.
-    while (taken < q.size() && !st_.rt[static_cast<std::size_t>(q[taken])].waiting_slot) ++taken;
-    q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(taken));
-    for (const int j : st_.confirmed_now)
-      if (st_.rt[static_cast<std::size_t>(j)].waiting_slot) record(t, trace_kind::track_waiting, j);
+  }
+
+  void on_network(int i, int b, double t) {
+    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    access(i, b).network_pending = false;
+    if (r.leaked || r.killed || out_of_action(b) || std::isfinite(access(i, b).access_s)) return;
+    record(t, trace_kind::network_track, i, -1, -1, 0.0, b);
+    gain_access(i, b, t);
+  }
+
+  /// Service order (the rule's, fixed for the trial as a rank): track slots and fire alike.
+  bool served_before(int a, int b) const {
+    return st_.rt[static_cast<std::size_t>(a)].rank < st_.rt[static_cast<std::size_t>(b)].rank;
+  }
+
+  /// A confirmed threat joins its battery's slot queue; slots are granted once
+  /// every event of the instant is handled (grant_track_slots), so threats
+  /// confirmed at the same look are served in priority order, not in event order.
+  void on_confirm(int i, int b, double t) {
+    if (st_.rt[static_cast<std::size_t>(i)].leaked || out_of_action(b)) return;
+    (void)t;
+    access(i, b).waiting_slot = true;
+    auto& q = st_.slot_queues[static_cast<std::size_t>(b)];
+    q.insert(std::lower_bound(q.begin(), q.end(), i, [this](int x, int y) { return served_before(x, y); }), i);
+    st_.confirmed_now.emplace_back(i, b);
+  }
+
+  /// Gives free track slots to waiting threats in priority order, radar by
+  /// radar. A waiting threat that leaked never gets one.
+  void grant_track_slots(double t) {
+    for (int b = 0; b < batteries_; ++b) {
+      auto& q = st_.slot_queues[static_cast<std::size_t>(b)];
+      if (q.empty()) continue;
+      track_slots& slots = st_.slots[static_cast<std::size_t>(b)];
+      std::size_t taken = 0;
+      while (taken < q.size() && slots.in_use() < slots.capacity()) {
+        const int j = q[taken++];
+        if (!access(j, b).waiting_slot) continue;  // leaked, killed or battery lost while waiting
+        const bool acquired = slots.try_acquire();
+        assert(acquired);
+        (void)acquired;
+        const bool now = std::any_of(st_.confirmed_now.begin(), st_.confirmed_now.end(),
+                                     [&](const std::pair<int, int>& c) { return c.first == j && c.second == b; });
+        record(t, now ? trace_kind::track_confirmed : trace_kind::track_acquired, j, -1, -1, 0.0, b);
+        start_track(j, b, t);
+      }
+      // Drop dead entries at the head too, so the queue holds only live waiters there.
+      while (taken < q.size() && !access(q[taken], b).waiting_slot) ++taken;
+      q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(taken));
+    }
+    for (const auto& [j, b] : st_.confirmed_now)
+      if (access(j, b).waiting_slot) record(t, trace_kind::track_waiting, j, -1, -1, 0.0, b);
     st_.confirmed_now.clear();
   }
 
-  /// A track ends (kill or leak): its slot is free for the next grant.
-  void release_track() { slots_.release(); }
+  /// A track ends (kill or leak): every slot it holds is free for the next grant.
+  void release_tracks(int i) {
+    for (int b = 0; b < batteries_; ++b) {
+      track_access& a = access(i, b);
+      a.waiting_slot = false;
+      if (a.slot_held) {
+        a.slot_held = false;
+        st_.slots[static_cast<std::size_t>(b)].release();
+      }
+    }
+  }
 
-  void release_channel(threat_runtime& r) {
-    if (r.holds_channel) {
-      r.holds_channel = false;
-      --engaged_;
+  void release_channel(int i, int b) {
+    track_access& a = access(i, b);
+    if (a.holds_channel) {
+      a.holds_channel = false;
+      shooter_of(b).release_channel();
     }
   }
 
@@ -423,28 +598,57 @@ class trial_engine {
     threat_outcome& out = ws_.outcomes[static_cast<std::size_t>(i)];
     out.killed = false;
     out.end_time_s = t;
-    if (out.interceptors_used > 0) {
-      out.cause = leak_cause::survived;
-    } else if (!r.tracked) {
-      out.cause = std::isfinite(out.confirm_time_s) ? leak_cause::not_tracked : leak_cause::never_detected;
-    } else if (r.last_block != no_block) {
-      out.cause = static_cast<leak_cause>(r.last_block);
-    } else {
-      out.cause = leak_cause::outside_envelope;  // tracked, never a feasible shot (e.g. reaction time too long)
-    }
+    out.cause = leak_cause_of(i);
     ++result_.leakers;
     result_.first_leak_time_s = std::min(result_.first_leak_time_s, t);
     record(t, trace_kind::leak, i, -1, -1, static_cast<double>(out.cause));
-    r.waiting_slot = false;
-    release_channel(r);
-    if (r.tracked) release_track();
+    for (int b = 0; b < batteries_; ++b) release_channel(i, b);
+    release_tracks(i);
+    if (r.target_asset >= 0) ++ws_.asset_leakers[static_cast<std::size_t>(r.target_asset)];
+    if (r.target_battery >= 0 && !out_of_action(r.target_battery)) put_out_of_action(r.target_battery, t);
+  }
+
+  leak_cause leak_cause_of(int i) const {
+    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const threat_outcome& out = ws_.outcomes[static_cast<std::size_t>(i)];
+    if (out.interceptors_used > 0) return leak_cause::survived;
+    if (!r.accessed) return std::isfinite(out.confirm_time_s) ? leak_cause::not_tracked : leak_cause::never_detected;
+    bool some_in_action = false;
+    for (int b = 0; b < batteries_; ++b)
+      if (std::isfinite(access(i, b).access_s) && !out_of_action(b)) some_in_action = true;
+    if (!some_in_action) return leak_cause::battery_out_of_action;
+    // Tracked, never a feasible shot blocked by a shortage (e.g. reaction time too long): outside_envelope.
+    return r.last_block != no_block ? static_cast<leak_cause>(r.last_block) : leak_cause::outside_envelope;
+  }
+
+  /// A leaker reached battery b: its radar, tracks and launchers stop for the
+  /// rest of the trial; its interceptors in flight will miss.
+  void put_out_of_action(int b, double t) {
+    st_.out_of_action[static_cast<std::size_t>(b)] = 1;
+    ws_.battery_destroyed[static_cast<std::size_t>(b)] = 1;
+    record(t, trace_kind::battery_out_of_action, -1, -1, -1, 0.0, b);
+    for (int i = 0; i < static_cast<int>(ws_.threats.size()); ++i) {
+      track_access& a = access(i, b);
+      release_channel(i, b);
+      a.waiting_slot = false;
+      threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+      if (r.owner == b) r.owner = -1;
+      a.pending_assessments = 0;
+      refresh_eligible(i, t);
+    }
   }
 
   void on_intercept(int i, int serial, double t) {
-    --in_flight_;
+    const int g = st_.serial_stock[static_cast<std::size_t>(serial)];
+    const int b = battery_of_stock(g);
+    shooter_of(b).interceptor_arrived();
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (r.killed || r.leaked) {
-      record(t, trace_kind::intercept_miss, i, -1, serial, 0.0);
+      record(t, trace_kind::intercept_miss, i, -1, serial, 0.0, b, type_of_stock(g));
+      return;
+    }
+    if (out_of_action(b)) {  // its battery is gone: no guidance, a miss
+      record(t, trace_kind::intercept_miss, i, -1, serial, 2.0, b, type_of_stock(g));
       return;
     }
     if (st_.kill_flags[static_cast<std::size_t>(serial)]) {
@@ -453,50 +657,91 @@ class trial_engine {
       threat_outcome& out = ws_.outcomes[static_cast<std::size_t>(i)];
       out.killed = true;
       out.end_time_s = t;
-      record(t, trace_kind::intercept_kill, i, -1, serial);
-      release_track();
+      out.killer_battery = b;
+      out.killer_type = type_of_stock(g);
+      result_.attacker_cost_destroyed +=
+          sc_.classes[static_cast<std::size_t>(ws_.threats[static_cast<std::size_t>(i)].class_index)].cost;
+      record(t, trace_kind::intercept_kill, i, -1, serial, 0.0, b, out.killer_type);
+      release_tracks(i);
     } else {
-      record(t, trace_kind::intercept_miss, i, -1, serial, 1.0);
+      record(t, trace_kind::intercept_miss, i, -1, serial, 1.0, b, type_of_stock(g));
     }
   }
 
-  void on_kill_assessment(int i, double t) {
+  void on_kill_assessment(int i, int b, double t) {
+    if (out_of_action(b)) return;  // the battery is gone: put_out_of_action freed the threat
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    --r.pending_assessments;
-    r.awaiting_assessment = false;
+    track_access& a = access(i, b);
+    --a.pending_assessments;
+    if (a.pending_assessments == 0 && r.owner == b) r.owner = -1;
     if (r.killed) r.known_killed = true;
     refresh_eligible(i, t);
-    record(t, trace_kind::kill_assessment, i, -1, -1, r.killed ? 1.0 : 0.0);
+    record(t, trace_kind::kill_assessment, i, -1, -1, r.killed ? 1.0 : 0.0, b);
     if (r.leaked) return;
     // The channel is held to the assessment of the last shot at the threat:
     // while a later salvo is still to be assessed (shoot-shoot), keep it.
-    if (r.pending_assessments > 0) return;
-    const int salvos = ws_.outcomes[static_cast<std::size_t>(i)].salvos;
-    if (r.killed) {
-      release_channel(r);
-    } else if (salvos >= bat_.doctrine.max_salvos_per_threat) {
-      release_channel(r);  // its last shot is assessed; it will leak as a survivor
-    } else if (!salvo_feasible(i, t, bat_.doctrine.salvo_size) &&
-               (!std::isfinite(r.next_feasible_s) || !std::isfinite(r.next_salvo_s))) {
-      release_channel(r);  // no further salvo can ever be feasible: this was its last
+    if (a.pending_assessments > 0) return;
+    if (r.killed || a.salvos >= site(b).doctrine.max_salvos_per_threat || !can_fire_again(i, b, t))
+      release_channel(i, b);  // its last shot is assessed: it was killed, or will leak as a survivor
+  }
+
+  /// Whether some salvo of battery b at threat i is feasible now or may
+  /// become feasible later.
+  bool can_fire_again(int i, int b, double t) {
+    const int salvo = site(b).doctrine.salvo_size;
+    for (int s = 0; s < shooter_of(b).stocks(); ++s) {
+      const int g = stock_base_[static_cast<std::size_t>(b)] + s;
+      if (pk_against(i, g) <= 0.0) continue;
+      if (salvo_feasible(i, g, t, salvo, scratch_rounds_)) return true;
+      const shot_memory& m = shot(i, g);
+      if (std::isfinite(m.next_feasible_s) && std::isfinite(m.next_salvo_s)) return true;
     }
+    return false;
   }
 
   void on_reload_complete(int launcher, int rounds, double t) {
-    st_.launcher_rounds[static_cast<std::size_t>(launcher)] += rounds;
-    ready_rounds_ += rounds;
-    reloading_rounds_ -= rounds;
-    record(t, trace_kind::reload_complete, -1, launcher, -1, rounds);
+    const int b = static_cast<int>(std::upper_bound(launcher_base_.begin(), launcher_base_.end(), launcher) -
+                                   launcher_base_.begin()) - 1;
+    if (out_of_action(b)) return;
+    const int local = launcher - launcher_base_[static_cast<std::size_t>(b)];
+    shooter_of(b).reload_complete(local, rounds);
+    record(t, trace_kind::reload_complete, -1, local, -1, rounds, b);
   }
 
   // ---- fire control --------------------------------------------------------
-  /// Whether threat i may be fired at, from time t on, as far as its own state goes.
+  int battery_of_stock(int g) const {
+    return static_cast<int>(std::upper_bound(stock_base_.begin(), stock_base_.end(), g) - stock_base_.begin()) - 1;
+  }
+  int type_of_stock(int g) const {
+    const int b = battery_of_stock(g);
+    return st_.shooters[static_cast<std::size_t>(b)].stock_at(g - stock_base_[static_cast<std::size_t>(b)]).interceptor_type;
+  }
+  double pk_against(int i, int g) const {
+    const interceptor_type& type = sc_.interceptors[static_cast<std::size_t>(type_of_stock(g))];
+    const auto k = static_cast<std::size_t>(ws_.threats[static_cast<std::size_t>(i)].class_index);
+    return k < type.pk_by_class.size() ? type.pk_by_class[k] : type.pk_default;
+  }
+
+  /// Whether battery b may fire at threat i from time t on, as far as the
+  /// threat's and the battery's own state go (not its resources).
+  bool eligible_at(int i, int b, double t) const {
+    if (out_of_action(b)) return false;
+    const track_access& a = access(i, b);
+    if (a.ready_s > t) return false;
+    const battery_site& s = site(b);
+    if (a.salvos >= s.doctrine.max_salvos_per_threat) return false;
+    const int owner = st_.rt[static_cast<std::size_t>(i)].owner;
+    if (owner >= 0 && (owner != b || s.doctrine.mode == doctrine_mode::shoot_look_shoot)) return false;
+    return true;
+  }
+
+  /// Whether some battery may fire at threat i from time t on.
   bool eligible(int i, double t) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    if (!r.tracked || r.leaked || r.known_killed || r.ready_time_s > t) return false;
-    if (ws_.outcomes[static_cast<std::size_t>(i)].salvos >= bat_.doctrine.max_salvos_per_threat) return false;
-    if (bat_.doctrine.mode == doctrine_mode::shoot_look_shoot && r.awaiting_assessment) return false;
-    return true;
+    if (!r.accessed || r.leaked || r.known_killed) return false;
+    for (int b = 0; b < batteries_; ++b)
+      if (eligible_at(i, b, t)) return true;
+    return false;
   }
 
   /// Brings threat i's place in the eligible list up to date after its state
@@ -530,54 +775,58 @@ class trial_engine {
     r.last_block = reason;
   }
 
-  intercept_prediction predict(int i, double launch_time_s) {
+  intercept_prediction predict(int i, int g, double launch_time_s) {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    const double latest_s = r.leak_time_s;
+    const int b = battery_of_stock(g);
+    const engagement_model::type_data& type = model_.types()[static_cast<std::size_t>(type_of_stock(g))];
     intercept_search_options search;
-    search_memory& m = st_.searches[static_cast<std::size_t>(i)];
+    shot_memory& m = shot(i, g);
     if (launch_time_s == m.answers_launch_s) return m.last;  // asked again at the same instant
     if (launch_time_s >= m.resume_launch_s) search.resume_after(m.last);
     const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
-    search.f_lipschitz = 1.0 + speed_mps * model_.tof_gradient_bound_s_per_m();
+    search.f_lipschitz = 1.0 + speed_mps * type.tof_gradient_s_per_m;
     search.max_target_speed_mps = speed_mps;
-    search.reach_range_m = model_.max_reach_range_m();
-    search.reach_height_m = model_.max_reach_height_m();
-    search.time_tolerance_s = 1e-4;
+    search.reach_range_m = type.max_reach_range_m;
+    search.reach_height_m = type.max_reach_height_m;
+    search.time_tolerance_s = search_tolerance_s;
     const intercept_prediction p = predict_intercept(
-        model_.flyout(), launch_time_s, latest_s, [this, i](double t_s) { return relative_position(i, t_s); },
-        search);
+        type.table, launch_time_s, r.leak_time_s,
+        [this, i, b](double t_s) { return relative_position(i, b, t_s); }, search);
     m.last = p;
     m.answers_launch_s = launch_time_s;
     m.resume_launch_s = launch_time_s;
     return p;
   }
 
-  /// Earliest launch time after `t_from` at which an intercept may be feasible.
-  /// An intercept at time tI needs a launch at g(tI) = tI - tof(p(tI)). The
-  /// scan samples the threat's remaining flight every feasibility_scan_step_s,
-  /// jumping over stretches where it is provably beyond the table's reach (its
-  /// distance to the reach falls at most at its speed), and returns g at the
-  /// first sample inside the envelope with g > t_from, after locating the
-  /// envelope entry between the last outside sample and it by bisection.
+  /// Earliest launch time after `t_from` at which an intercept by stock g may
+  /// be feasible. An intercept at time tI needs a launch at g(tI) = tI -
+  /// tof(p(tI)). The scan samples the threat's remaining flight every
+  /// feasibility_scan_step_s, jumping over stretches where it is provably
+  /// beyond the table's reach (its distance to the reach falls at most at its
+  /// speed), and returns g at the first sample inside the envelope with
+  /// g > t_from, after locating the envelope entry between the last outside
+  /// sample and it by bisection, to the search tolerance.
   ///
   /// What the scan saw also tells a later intercept search where to start: at
   /// every sample before the one it returns, the threat was out of reach or a
   /// launch at t_from or later would have f = launch + tof - t > 0. So a
   /// search for any launch from t_from on may resume at that sample (kept in
-  /// the threat's resume record, with its table lookup).
-  double next_feasible_launch(int i, double t_from) {
+  /// the shot's resume record, with its table lookup).
+  double next_feasible_launch(int i, int g, double t_from) {
     const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
     const double t_end = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
     const double speed_mps = std::max(traj.max_speed_mps(), 1e-9);
-    const flyout_table& table = model_.flyout();
+    const int b = battery_of_stock(g);
+    const engagement_model::type_data& type = model_.types()[static_cast<std::size_t>(type_of_stock(g))];
+    const flyout_table& table = type.table;
     auto sample = [&](double t_i) {
-      const Eigen::Vector3d p = relative_position(i, t_i);
+      const Eigen::Vector3d p = relative_position(i, b, t_i);
       const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
       const flyout_point fp = table.at(d_m, p.z());
       return intercept_probe{t_i, fp.reachable, fp.time_of_flight_s, d_m, p.z()};
     };
     auto resume_at = [&](const intercept_probe& q) {
-      search_memory& m = st_.searches[static_cast<std::size_t>(i)];
+      shot_memory& m = shot(i, g);
       m.last = intercept_prediction{};
       m.last.clear_until_s = q.time_s;
       m.last.clear_probe = q;
@@ -587,9 +836,9 @@ class trial_engine {
     };
     double previous_outside = -infinity;
     for (double t_i = t_from; t_i <= t_end;) {
-      const Eigen::Vector3d p = relative_position(i, t_i);
+      const Eigen::Vector3d p = relative_position(i, b, t_i);
       const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
-      const double beyond_m = std::max(d_m - model_.max_reach_range_m(), p.z() - model_.max_reach_height_m());
+      const double beyond_m = std::max(d_m - type.max_reach_range_m, p.z() - type.max_reach_height_m);
       if (beyond_m > 0.0) {
         previous_outside = t_i;
         t_i += std::max(feasibility_scan_step_s, beyond_m / speed_mps);
@@ -617,11 +866,10 @@ class trial_engine {
     return infinity;
   }
 
-  void block(int i, leak_cause cause, double t) {
+  void block(int i, std::uint8_t cause, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    if (r.last_block != static_cast<std::uint8_t>(cause))
-      record(t, trace_kind::launch_blocked, i, -1, -1, static_cast<double>(cause));
-    set_last_block(r, static_cast<std::uint8_t>(cause), true);  // only decision passes block, and only listed threats
+    if (r.last_block != cause) record(t, trace_kind::launch_blocked, i, -1, -1, static_cast<double>(cause));
+    set_last_block(r, cause, true);  // only decision passes block, and only listed threats
   }
 
   /// No feasible intercept now. This is the threat's leak cause only if no
@@ -630,24 +878,26 @@ class trial_engine {
   void block_outside(int i, double t) {
     const std::uint8_t reason = st_.rt[static_cast<std::size_t>(i)].last_block;
     if (reason == no_block || reason == static_cast<std::uint8_t>(leak_cause::outside_envelope))
-      block(i, leak_cause::outside_envelope, t);
+      block(i, static_cast<std::uint8_t>(leak_cause::outside_envelope), t);
   }
 
-  /// Whether every round of a salvo fired from `t` (one launch interval
-  /// apart) has a feasible intercept; fills rounds_. When round k is not,
-  /// the salvo cannot start before the next feasible launch of round k less
-  /// k launch intervals: that time is cached and a wake-up scheduled for it
-  /// (infinity, and no wake-up, when round k never becomes feasible).
-  bool salvo_feasible(int i, double t, int rounds) {
-    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    if (r.next_feasible_s > t || (rounds > 1 && r.next_salvo_s > t)) return false;
-    const double interval_s = bat_.fire_control.launch_interval_s;
-    for (int k = 0; k < rounds; ++k) {
+  /// Whether every round of a salvo of stock g fired from `t` (one launch
+  /// interval apart) has a feasible intercept; fills rounds[0..count). When
+  /// round k is not, the salvo cannot start before the next feasible launch
+  /// of round k less k launch intervals: that time is cached and a wake-up
+  /// scheduled for it (infinity, and no wake-up, when round k never becomes
+  /// feasible).
+  bool salvo_feasible(int i, int g, double t, int count, intercept_prediction* rounds) {
+    shot_memory& m = shot(i, g);
+    if (m.next_feasible_s > t || (count > 1 && m.next_salvo_s > t)) return false;
+    const double interval_s = site(battery_of_stock(g)).fire_control.launch_interval_s;
+    for (int k = 0; k < count; ++k) {
       const double launch_s = t + k * interval_s;
-      rounds_[static_cast<std::size_t>(k)] = predict(i, launch_s);
-      if (!rounds_[static_cast<std::size_t>(k)].feasible) {
-        double& next_s = k == 0 ? r.next_feasible_s : r.next_salvo_s;
-        next_s = std::max(next_feasible_launch(i, launch_s) - k * interval_s, t + search_tolerance_s);
+      rounds[k] = predict(i, g, launch_s);
+      if (!rounds[k].feasible) {
+        const double next_s = std::max(next_feasible_launch(i, g, launch_s) - k * interval_s, t + search_tolerance_s);
+        shot_memory& mm = shot(i, g);
+        (k == 0 ? mm.next_feasible_s : mm.next_salvo_s) = next_s;
         if (std::isfinite(next_s)) push(next_s, event_type::wake, -1);
         return false;
       }
@@ -655,72 +905,60 @@ class trial_engine {
     return true;
   }
 
-  /// The resource that stops a salvo at `t`, if any (checked before the
-  /// costlier intercept prediction).
-  std::uint8_t resource_shortage(bool holds_channel, double t) const {
-    const auto& fc = bat_.fire_control;
-    const int salvo = bat_.doctrine.salvo_size;
-    if (t < next_launch_s_) return static_cast<std::uint8_t>(leak_cause::no_fire_channel);  // launch interval
-    if (!holds_channel && engaged_ >= fc.max_engaged_targets)
-      return static_cast<std::uint8_t>(leak_cause::no_fire_channel);
-    if (in_flight_ + salvo > fc.max_interceptors_in_flight) return static_cast<std::uint8_t>(leak_cause::no_fire_channel);
-    if (ready_rounds_ < salvo) return static_cast<std::uint8_t>(leak_cause::no_interceptor);
-    return no_block;
+  /// One wake-up when a battery's launch interval ends (not one per decision pass).
+  void wake_for_launch_intervals(double t) {
+    for (int b = 0; b < batteries_; ++b) {
+      const double next_s = st_.shooters[static_cast<std::size_t>(b)].next_launch_s();
+      double& woken_s = st_.launch_wake_s[static_cast<std::size_t>(b)];
+      if (t < next_s && woken_s != next_s) {
+        push(next_s, event_type::wake, -1);
+        woken_s = next_s;
+      }
+    }
   }
 
-  /// One wake-up when the launch interval ends (not one per decision pass).
-  void wake_for_launch_interval(double t) {
-    if (t < next_launch_s_ && launch_wake_s_ != next_launch_s_) {
-      push(next_launch_s_, event_type::wake, -1);
-      launch_wake_s_ = next_launch_s_;
+  /// The block reason every eligible threat would get now, whatever its
+  /// channel and whichever battery or type: when each battery in action has
+  /// the same common shortage. no_block otherwise.
+  std::uint8_t common_block(double t) const {
+    std::uint8_t common = no_block;
+    bool first = true;
+    for (int b = 0; b < batteries_; ++b) {
+      if (out_of_action(b)) continue;
+      const std::uint8_t c = block_code(st_.shooters[static_cast<std::size_t>(b)].common_shortage(t));
+      if (c == no_block || (!first && c != common)) return no_block;
+      common = c;
+      first = false;
     }
+    return common;
   }
 
   void assign(double t) {
     if (st_.eligible.empty()) return;
-    wake_for_launch_interval(t);
-    const int salvo = bat_.doctrine.salvo_size;
+    wake_for_launch_intervals(t);
 #ifndef NDEBUG
     for (std::uint8_t reason : {no_block, static_cast<std::uint8_t>(leak_cause::outside_envelope), nfc_block,
-                                static_cast<std::uint8_t>(leak_cause::no_interceptor)})
+                                no_round_block})
       assert(eligible_by_block_[block_slot(reason)] ==
              std::count_if(st_.eligible.begin(), st_.eligible.end(),
                            [&](int i) { return st_.rt[static_cast<std::size_t>(i)].last_block == reason; }));
 #endif
-    // When the shortage does not depend on whether a threat holds a fire
-    // channel (a launch interval, every interceptor slot in flight, or no
-    // ready round while channels are free), every eligible threat gets the
-    // same reason. If each already carries it, the pass below would only skip
-    // them all: a large raid's decision passes then cost nothing instead of a
-    // walk over every waiting threat.
-    std::uint8_t common = resource_shortage(true, t);
-    if (common != resource_shortage(false, t)) common = no_block;
-    if (common != no_block &&
-        eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size()))
-      return;
+    // When the shortage is the same for every eligible threat (a launch
+    // interval, every interceptor slot in flight, or no ready salvo while
+    // channels are free, at every battery), and each already carries it, the
+    // pass below would only skip them all: a large raid's decision passes then
+    // cost nothing instead of a walk over every waiting threat.
+    const std::uint8_t common = common_block(t);
+    if (common != no_block && eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size())) return;
     // A copy: launching changes the eligible list.
     auto& cand = st_.candidates;
     cand.assign(st_.eligible.begin(), st_.eligible.end());
     for (std::size_t n = 0; n < cand.size(); ++n) {
       const int i = cand[n];
-      threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-      const std::uint8_t shortage = resource_shortage(r.holds_channel, t);
-      if (shortage != no_block) {
-        // Attribute the shortage only when a shot was feasible; an unchanged reason needs no prediction.
-        if (r.last_block == shortage) continue;
-        if (salvo_feasible(i, t, 1))
-          block(i, static_cast<leak_cause>(shortage), t);
-        else
-          block_outside(i, t);
-        continue;
-      }
-      if (!salvo_feasible(i, t, salvo)) {
-        block_outside(i, t);
-        continue;
-      }
-      launch_salvo(i, t);
-      wake_for_launch_interval(t);
-      if (next_launch_s_ <= t) {
+      const int fired_by = decide(i, t);
+      if (fired_by < 0) continue;
+      wake_for_launch_intervals(t);
+      if (shooter_of(fired_by).next_launch_s() <= t) {
         // A zero launch interval lets another salvo go at this very instant:
         // serve again from the top of the order (a shoot-shoot threat just
         // fired at may take its next salvo before lower-priority threats).
@@ -730,78 +968,137 @@ class trial_engine {
     }
   }
 
-  int take_round(double launch_time_s) {
-    auto& rounds = st_.launcher_rounds;
-    for (std::size_t l = 0; l < rounds.size(); ++l) {
-      if (rounds[l] == 0) continue;
-      --rounds[l];
-      --ready_rounds_;
-      if (rounds[l] == 0) {
-        // An empty launcher reloads at once from the pool (what is left of it).
-        const int load = std::min(bat_.launchers.ready_per_launcher, pool_rounds_);
-        if (load > 0) {
-          pool_rounds_ -= load;
-          reloading_rounds_ += load;
-          push(launch_time_s + bat_.launchers.reload_time_s, event_type::reload_complete, load,
-               static_cast<int>(l));
-          record(launch_time_s, trace_kind::reload_start, -1, static_cast<int>(l), -1, load);
+  /// Collects the shooters that can launch a feasible salvo at threat i now,
+  /// lets the rule choose, and launches; otherwise records why not. Returns
+  /// the battery that fired, or -1.
+  int decide(int i, double t) {
+    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    int count = 0;
+    std::uint8_t shortage_found = no_block;
+    for (int b = 0; b < batteries_; ++b) {
+      if (!eligible_at(i, b, t)) continue;
+      const bool holds = access(i, b).holds_channel;
+      shooter& sh = shooter_of(b);
+      for (int s = 0; s < sh.stocks(); ++s) {
+        const int g = stock_base_[static_cast<std::size_t>(b)] + s;
+        const double pk = pk_against(i, g);
+        if (pk <= 0.0) continue;  // this type cannot engage this class
+        const std::uint8_t shortage = block_code(sh.shortage(s, holds, t));
+        if (shortage != no_block) {
+          // Attribute the shortage only when a shot was feasible; an unchanged reason needs no prediction.
+          if (r.last_block != shortage && salvo_feasible(i, g, t, 1, scratch_rounds_)) shortage_found = shortage;
+          continue;
         }
+        intercept_prediction* rounds = &st_.option_rounds[static_cast<std::size_t>(count) * max_salvo_size];
+        if (!salvo_feasible(i, g, t, sh.salvo_size(), rounds)) continue;
+        shooter_option& o = st_.options[static_cast<std::size_t>(count++)];
+        const shooter::stock& k = sh.stock_at(s);
+        o.battery = b;
+        o.interceptor_type = k.interceptor_type;
+        o.salvo_size = sh.salvo_size();
+        o.first_intercept_s = rounds[0].intercept_time_s;
+        o.last_intercept_s = rounds[0].intercept_time_s;
+        for (int q = 1; q < o.salvo_size; ++q) o.last_intercept_s = std::max(o.last_intercept_s, rounds[q].intercept_time_s);
+        o.salvo_cost = o.salvo_size * sc_.interceptors[static_cast<std::size_t>(k.interceptor_type)].cost_per_round;
+        o.pk = pk;
+        o.ready_rounds = k.ready;
+        o.pool_rounds = k.pool;
+        st_.option_stock[static_cast<std::size_t>(count - 1)] = g;
       }
-      return static_cast<int>(l);
     }
-    assert(false && "take_round called without a ready round");
+    if (count > 0) {
+      const int pick = rule_.choose(view(i), st_.options.data(), count);
+      if (pick >= 0 && pick < count) {
+        launch_salvo(i, pick, t);
+        return st_.options[static_cast<std::size_t>(pick)].battery;
+      }
+      return -1;  // the rule holds fire at it for now
+    }
+    if (shortage_found != no_block)
+      block(i, shortage_found, t);
+    else
+      block_outside(i, t);
     return -1;
   }
 
-  void launch_salvo(int i, double t) {
-    const auto& fc = bat_.fire_control;
-    const auto& doc = bat_.doctrine;
-    const int salvo = doc.salvo_size;
+  void launch_salvo(int i, int pick, double t) {
+    const shooter_option& o = st_.options[static_cast<std::size_t>(pick)];
+    const int b = o.battery;
+    const int g = st_.option_stock[static_cast<std::size_t>(pick)];
+    const int s = g - stock_base_[static_cast<std::size_t>(b)];
+    const intercept_prediction* rounds = &st_.option_rounds[static_cast<std::size_t>(pick) * max_salvo_size];
+    const battery_site& bs = site(b);
+    const int salvo = o.salvo_size;
+    shooter& sh = shooter_of(b);
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     threat_outcome& out = ws_.outcomes[static_cast<std::size_t>(i)];
-    if (!r.holds_channel) {
-      r.holds_channel = true;
-      ++engaged_;
+    track_access& a = access(i, b);
+    if (!a.holds_channel) {
+      a.holds_channel = true;
+      sh.take_channel();
     }
-    const auto& cls = model_.classes()[static_cast<std::size_t>(ws_.threats[static_cast<std::size_t>(i)].class_index)];
+    const interceptor_type& type = sc_.interceptors[static_cast<std::size_t>(o.interceptor_type)];
     // Each threat's kill draws come from its own endgame sub-stream, salvo after salvo.
     // A salvo uses salvo + 1 uniforms of two words each, whatever its outcome.
     random_stream endgame(seed_, sub_stream(stream_id::endgame, static_cast<std::uint32_t>(i)), trial_);
-    endgame.seek_word(static_cast<std::uint64_t>(out.salvos) * 2u * static_cast<std::uint64_t>(salvo + 1));
+    endgame.seek_word(r.endgame_words);
+    r.endgame_words += 2u * static_cast<std::uint64_t>(salvo + 1);
     double pk_rounds[max_salvo_size];
-    const kill_model& km = bat_.kill;
+    const kill_model& km = type.kill;
+    const double reach_m = model_.max_reach_range_m(o.interceptor_type);
     for (int k = 0; k < salvo; ++k) {
-      pk_rounds[k] = cls.pk;
+      pk_rounds[k] = o.pk;
       if (km.edge_start_fraction < 1.0)
-        pk_rounds[k] *= edge_pk_factor(rounds_[static_cast<std::size_t>(k)].ground_range_m,
-                                       model_.max_reach_range_m(), 1.0 - km.edge_start_fraction, km.edge_factor);
+        pk_rounds[k] *= edge_pk_factor(rounds[k].ground_range_m, reach_m, 1.0 - km.edge_start_fraction, km.edge_factor);
     }
     const std::uint32_t kills = sample_salvo_rounds(pk_rounds, salvo, km.common_mode_correlation, endgame);
     double last_intercept_s = t;
     for (int k = 0; k < salvo; ++k) {
-      const double launch_s = t + k * fc.launch_interval_s;
-      const int launcher = take_round(launch_s);
+      const double launch_s = t + k * bs.fire_control.launch_interval_s;
+      shooter::reload started;
+      const int launcher = sh.take_round(s, launch_s, started);
+      if (started.launcher >= 0) {
+        push(started.done_s, event_type::reload_complete, started.rounds,
+             launcher_base_[static_cast<std::size_t>(b)] + started.launcher);
+        record(launch_s, trace_kind::reload_start, -1, started.launcher, -1, started.rounds, b, o.interceptor_type);
+      }
       const int serial = static_cast<int>(st_.kill_flags.size());
       st_.kill_flags.push_back(((kills >> k) & 1u) != 0 ? 1 : 0);
-      const intercept_prediction& p = rounds_[static_cast<std::size_t>(k)];
-      ++in_flight_;
-      push(p.intercept_time_s, event_type::intercept, i, serial);
-      record(launch_s, trace_kind::interceptor_launch, i, launcher, serial, p.intercept_time_s);
-      last_intercept_s = std::max(last_intercept_s, p.intercept_time_s);
+      st_.serial_stock.push_back(g);
+      sh.interceptor_launched();
+      push(rounds[k].intercept_time_s, event_type::intercept, i, serial);
+      record(launch_s, trace_kind::interceptor_launch, i, launcher, serial, rounds[k].intercept_time_s, b,
+             o.interceptor_type);
+      last_intercept_s = std::max(last_intercept_s, rounds[k].intercept_time_s);
     }
-    push(last_intercept_s + doc.kill_assessment_s, event_type::kill_assessment, i);
+    push(last_intercept_s + bs.doctrine.kill_assessment_s, event_type::kill_assessment, i, b);
     ++out.salvos;
     out.interceptors_used += salvo;
     result_.interceptors_used += salvo;
-    ++r.pending_assessments;
-    r.awaiting_assessment = true;
+    result_.defender_cost += salvo * type.cost_per_round;
+    ++a.salvos;
+    ++a.pending_assessments;
+    r.owner = b;
+    sh.salvo_launched(s, t);
     set_last_block(r, no_block, refresh_eligible(i, t));
-    next_launch_s_ = t + salvo * fc.launch_interval_s;
-    if (ready_rounds_ + reloading_rounds_ + pool_rounds_ == 0) result_.magazine_exhausted = true;
+    rounds_left_ -= salvo;
+    if (rounds_left_ == 0) result_.magazine_exhausted = true;
   }
 
   trial_result finish() {
-    result_.rounds_left = ready_rounds_ + reloading_rounds_ + pool_rounds_;
+    int left = 0;
+    ws_.stocks.clear();
+    for (int b = 0; b < batteries_; ++b) {
+      const shooter& sh = st_.shooters[static_cast<std::size_t>(b)];
+      left += sh.rounds_left();
+      for (int s = 0; s < sh.stocks(); ++s) {
+        const shooter::stock& k = sh.stock_at(s);
+        ws_.stocks.push_back(stock_result{b, k.interceptor_type, k.fired, k.out_of_rounds});
+      }
+    }
+    result_.rounds_left = left;
+    for (std::size_t a = 0; a < sc_.assets.size(); ++a)
+      if (ws_.asset_leakers[a] > 0) result_.value_lost += sc_.assets[a].value;
     if (trace_) {
       std::stable_sort(trace_->begin() + static_cast<std::ptrdiff_t>(trace_start_), trace_->end(),
                        [](const trace_event& a, const trace_event& b) { return a.time_s < b.time_s; });
@@ -811,26 +1108,22 @@ class trial_engine {
 
   const engagement_model& model_;
   const scenario& sc_;
-  const battery_parameters& bat_;
+  const fire_distribution_rule& rule_;
   std::uint64_t seed_;
   std::uint64_t trial_;
   trial_workspace& ws_;
   trial_workspace::internal& st_;
   std::vector<trace_event>* trace_;
   std::size_t trace_start_ = trace_ ? trace_->size() : 0;
-  track_slots slots_;
-  Eigen::Vector3d battery_enu_m_;
+  int batteries_ = 0;
+  int stocks_ = 0;
+  std::vector<int>& stock_base_ = st_.stock_base;
+  std::vector<int>& launcher_base_ = st_.launcher_base;
   trial_result result_;
   int unresolved_ = 0;
+  int rounds_left_ = 0;  ///< ready + reloading + pool over every battery and type
   std::array<int, 8> eligible_by_block_{};  ///< eligible threats per last block reason (block_slot)
-  int engaged_ = 0;
-  int in_flight_ = 0;
-  int ready_rounds_ = 0;
-  int pool_rounds_ = 0;
-  int reloading_rounds_ = 0;
-  double next_launch_s_ = -infinity;
-  double launch_wake_s_ = -infinity;
-  intercept_prediction rounds_[max_salvo_size];
+  intercept_prediction scratch_rounds_[max_salvo_size];
 };
 
 }  // namespace

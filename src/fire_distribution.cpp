@@ -30,4 +30,43 @@ std::optional<selection_rule> parse_selection_rule(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+/// The built-in rules (docs/model.md, fire distribution).
+class builtin_rule final : public fire_distribution_rule {
+ public:
+  explicit builtin_rule(const fire_distribution_settings& s) : settings_(s) {}
+
+  bool served_before(const threat_view& a, const threat_view& b) const override {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (settings_.priority == priority_rule::asset_value && a.target_value != b.target_value)
+      return a.target_value > b.target_value;
+    return a.leak_time_s < b.leak_time_s;
+  }
+
+  int choose(const threat_view&, const shooter_option* options, int count) const override {
+    int best = 0;
+    for (int k = 1; k < count; ++k) {
+      const shooter_option& o = options[k];
+      const shooter_option& c = options[best];
+      // Strictly better only: ties keep the earlier option (battery, then type order).
+      const bool better = settings_.selection == selection_rule::cheapest
+                              ? (o.salvo_cost < c.salvo_cost ||
+                                 (o.salvo_cost == c.salvo_cost && o.first_intercept_s < c.first_intercept_s))
+                              : o.first_intercept_s < c.first_intercept_s;
+      if (better) best = k;
+    }
+    return best;
+  }
+
+ private:
+  fire_distribution_settings settings_;
+};
+
+}  // namespace
+
+std::shared_ptr<const fire_distribution_rule> make_fire_distribution_rule(const fire_distribution_settings& settings) {
+  return std::make_shared<builtin_rule>(settings);
+}
+
 }  // namespace samsim

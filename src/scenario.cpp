@@ -987,4 +987,33 @@ void validate(const scenario& sc) {
   validate_cross_references(sc);
 }
 
+void expand_to_defended_area(scenario& sc) {
+  if (!sc.batteries.empty()) return;
+  const battery_parameters& b = sc.battery;
+  sc.assets = {asset{"asset", sc.defended_asset_en_m, 1.0}};
+  interceptor_type type;
+  type.name = "interceptor";
+  type.model = kinematics_model::three_dof;
+  type.kinematics = b.interceptor;
+  type.envelope = b.envelope;
+  type.pk_default = b.pk_default;
+  type.pk_by_class = sc.pk_by_class;
+  type.kill = b.kill;
+  type.cost_per_round = 0.0;
+  sc.interceptors = {std::move(type)};
+  battery_site site;
+  site.name = "battery";
+  site.position_en_m = b.position_en_m;
+  site.ready_time_s = 0.0;
+  site.value = 1.0;
+  site.radar = b.radar;
+  site.fire_control = b.fire_control;
+  site.doctrine = b.doctrine;
+  site.launchers = {launcher_group{0, b.launchers}};
+  sc.batteries = {std::move(site)};
+  sc.network = network_parameters{};
+  sc.fire_distribution = fire_distribution_settings{};
+  for (auto& g : sc.raid.groups) g.target = target_ref{target_ref::kind::asset, 0};
+}
+
 }  // namespace samsim

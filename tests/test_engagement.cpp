@@ -22,6 +22,11 @@ using namespace samsim;
 namespace {
 
 constexpr double interceptor_speed_mps = 1000.0;
+/// A Pk that never kills: below the least uniform a random_stream draws
+/// (min_stream_uniform = 2^-54, rng.hpp), so every round misses. A Pk of 0
+/// would not do: a type with Pk 0 against a class is never fired at it.
+constexpr double never_kills_pk = 1e-18;
+static_assert(never_kills_pk < min_stream_uniform);
 
 /// A battery whose radar sees 1e4 m^2 targets at ~80 dB SNR (Pd = 1 in
 /// practice), confirms on the first detection, and an interceptor flying
@@ -245,7 +250,7 @@ TEST_CASE("fire channels and interceptors in flight are never exceeded", "[engag
 }
 
 TEST_CASE("reaction time, launch interval and kill assessment in a hand-checked timeline", "[engagement]") {
-  scenario sc = oracle_scenario(1, 2, 2, 0.0);  // Pk 0: both salvos are fired
+  scenario sc = oracle_scenario(1, 2, 2, never_kills_pk);  // every round misses: both salvos are fired
   sc.battery.fire_control.reaction_time_s = 10.0;
   sc.battery.fire_control.launch_interval_s = 3.0;
   sc.battery.doctrine.kill_assessment_s = 5.0;
@@ -282,7 +287,7 @@ TEST_CASE("reaction time, launch interval and kill assessment in a hand-checked 
 }
 
 TEST_CASE("a reload arrives reload_time_s after the launcher empties", "[engagement]") {
-  scenario sc = oracle_scenario(1, 1, 2, 0.0);
+  scenario sc = oracle_scenario(1, 1, 2, never_kills_pk);
   sc.battery.launchers = {1, 1, 200.0, 5};
   sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
   const auto m = oracle_model(sc);
@@ -343,7 +348,7 @@ TEST_CASE("undetectable threats leak as never_detected; no slot means not_tracke
     const auto r = run(oracle_model(sc), 100);
     CHECK(r.tally.causes[static_cast<int>(leak_cause::never_detected)] == 200);
   }
-  sc = oracle_scenario(2, 1, 1, 0.0);
+  sc = oracle_scenario(2, 1, 1, never_kills_pk);
   sc.battery.radar.max_tracks = 1;
   sc.raid.groups[0].bearing_deg = random_value::fixed(0.0);
   sc.battery.launchers = {1, 1, 1000.0, 0};  // one round; Pk 0 so the first track is held until it leaks

@@ -1,17 +1,23 @@
 #pragma once
 /// \file engagement.hpp
-/// One trial: a sampled raid against the battery on one event-driven timeline
-/// (detect -> track -> assign -> fly out -> intercept or leak).
+/// One trial: a sampled raid against the defended area (every battery, every
+/// interceptor type, every asset) on one event-driven timeline
+/// (detect -> track -> distribute fire -> fly out -> intercept or leak).
 ///
 /// `engagement_model` holds everything computed once per scenario (Pd tables,
-/// the flyout table, radar constants); `run_trial` is a pure function of the
-/// model, the master seed and the trial index. Ties in time are broken by a
-/// fixed event priority and then by the order events were scheduled, so a
-/// trial's timeline is the same whatever ran before it.
+/// one flyout table per interceptor type, each radar's constants, the
+/// fire-distribution rule); `run_trial` is a pure function of the model, the
+/// master seed and the trial index. Ties in time are broken by a fixed event
+/// priority and then by the order events were scheduled, so a trial's
+/// timeline is the same whatever ran before it. A format 1 scenario (one
+/// battery) is run as the defended area of one asset, one battery and one
+/// interceptor type (expand_to_defended_area).
 
 #include <samsim/detection.hpp>
+#include <samsim/fire_distribution.hpp>
 #include <samsim/flyout.hpp>
 #include <samsim/scenario.hpp>
+#include <samsim/sensor.hpp>
 #include <samsim/threat.hpp>
 
 #include <array>
@@ -33,8 +39,9 @@ enum class leak_cause : std::uint8_t {
                        ///< or the launch interval taken
   no_interceptor,      ///< no salvo ready on the launchers
   survived,            ///< fired at, and every shot missed
+  battery_out_of_action,  ///< never fired at, and every battery that had its track was put out of action
 };
-inline constexpr int leak_cause_count = 6;
+inline constexpr int leak_cause_count = 7;
 /// Name as used in reports and JSON ("never_detected", ...).
 std::string_view to_string(leak_cause cause);
 
@@ -46,6 +53,8 @@ struct threat_outcome {
   double confirm_time_s = std::numeric_limits<double>::infinity();  ///< track confirmation (inf: never)
   int interceptors_used = 0;
   int salvos = 0;
+  int killer_battery = -1;  ///< battery whose round killed it (-1: none)
+  int killer_type = -1;     ///< interceptor type of that round
 };
 
 /// Per-trial totals.
@@ -54,9 +63,12 @@ struct trial_result {
   int leakers = 0;
   int interceptors_used = 0;
   double first_leak_time_s = std::numeric_limits<double>::infinity();
-  int rounds_left = 0;              ///< ready + reloading + pool at the end
-  bool magazine_exhausted = false;  ///< every round gone (ready, reloading and pool) at some time
+  int rounds_left = 0;              ///< ready + reloading + pool at the end, every battery and type
+  bool magazine_exhausted = false;  ///< every round of every battery gone (ready, reloading and pool) at some time
   std::uint64_t events = 0;         ///< events processed
+  double value_lost = 0.0;          ///< sum of the values of the assets reached by at least one leaker
+  double defender_cost = 0.0;       ///< rounds fired x their type's cost per round
+  double attacker_cost_destroyed = 0.0;  ///< killed threats x their class's cost
 };
 
 /// Kinds of entries in a trial's timeline.
@@ -66,6 +78,7 @@ enum class trace_kind : std::uint8_t {
   track_confirmed,
   track_waiting,     ///< confirmed, but no track slot free
   track_acquired,    ///< a slot came free for a waiting threat
+  network_track,     ///< a battery gets another battery's track over the network
   launch_blocked,    ///< a shot opportunity refused (value: the leak_cause code)
   interceptor_launch,
   intercept_kill,
@@ -74,6 +87,7 @@ enum class trace_kind : std::uint8_t {
   reload_start,
   reload_complete,
   leak,
+  battery_out_of_action,  ///< a leaker reached a battery (battery: which)
 };
 std::string_view to_string(trace_kind kind);
 
@@ -82,54 +96,77 @@ struct trace_event {
   double time_s = 0.0;
   trace_kind kind = trace_kind::threat_launch;
   int threat = -1;       ///< index into the trial's threats, -1 if none
-  int launcher = -1;     ///< launcher index, -1 if none
+  int launcher = -1;     ///< launcher index within its battery, -1 if none
   int interceptor = -1;  ///< interceptor serial number in the trial, -1 if none
   double value = 0.0;    ///< kind-specific: Pd of a detection, intercept time of a launch, rounds loaded...
+  int battery = -1;      ///< the battery concerned (radar, launcher or shooter), -1 if none
+  int interceptor_type = -1;  ///< interceptor type of a launch or reload, -1 if none
 };
 
 /// Everything about a scenario that does not change from trial to trial.
 class engagement_model {
  public:
-  /// Validates nothing itself: pass a validated scenario. Builds the flyout table and Pd tables.
+  /// Validates nothing itself: pass a validated scenario. A format 1
+  /// scenario is expanded to its defended-area form. Builds one flyout table
+  /// per interceptor type and the Pd tables of every radar.
   explicit engagement_model(const scenario& sc);
-  /// Reuses an already built flyout table (sweeps that do not touch the interceptor).
+  /// Reuses already built flyout tables, one per interceptor type in the
+  /// scenario's order (sweeps that do not touch the interceptors; tests).
+  engagement_model(const scenario& sc, std::vector<flyout_table> tables);
+  /// The same for a scenario of one interceptor type.
   engagement_model(const scenario& sc, flyout_table flyout);
 
+  /// The scenario as run: a format 1 scenario in its defended-area form.
   const scenario& scenario_data() const { return scenario_; }
-  const flyout_table& flyout() const { return flyout_; }
 
-  // Per-class data for the hot loop.
-  struct class_data {
-    double snr_per_r4 = 0.0;  ///< per-pulse SNR x R^4 [m^4]: radar constant x mean RCS
-    int pd_table_index = 0;   ///< into pd_tables()
-    double pk = 0.0;
+  /// What the engine keeps of one interceptor type.
+  struct type_data {
+    flyout_table table;
+    /// Largest ground range and height at which the table reaches anything
+    /// (plus one grid cell): beyond them no intercept can be feasible.
+    double max_reach_range_m = 0.0;
+    double max_reach_height_m = 0.0;
+    /// Bound on |grad tof| of the table [s/m] (measure_tof_gradient).
+    double tof_gradient_s_per_m = 0.0;
   };
-  const std::vector<class_data>& classes() const { return class_data_; }
-  const std::vector<pd_table>& pd_tables() const { return pd_tables_; }
-  const coverage_checker& coverage() const { return coverage_; }
-  /// Largest ground range and height at which the flyout table reaches anything
-  /// (plus one grid cell): beyond them no intercept can be feasible.
-  double max_reach_range_m() const { return max_reach_range_m_; }
-  double max_reach_height_m() const { return max_reach_height_m_; }
-  /// Bound on |grad tof| of the flyout table [s/m], measured on its nodes:
-  /// with a threat's speed bound it limits how fast intercept timing can change.
-  double tof_gradient_bound_s_per_m() const { return tof_gradient_s_per_m_; }
+  const std::vector<type_data>& types() const { return types_; }
+  /// The flyout table of type k (default: the first).
+  const flyout_table& flyout(int k = 0) const { return types_[static_cast<std::size_t>(k)].table; }
+  /// Every table, in type order (to build another model with the same types).
+  std::vector<flyout_table> flyout_tables() const;
+  double max_reach_range_m(int k = 0) const { return types_[static_cast<std::size_t>(k)].max_reach_range_m; }
+  double max_reach_height_m(int k = 0) const { return types_[static_cast<std::size_t>(k)].max_reach_height_m; }
+  double tof_gradient_bound_s_per_m(int k = 0) const { return types_[static_cast<std::size_t>(k)].tof_gradient_s_per_m; }
   /// That bound for any table: the largest difference between reachable
   /// neighbouring nodes per direction, over the grid step (a bilinear cell's
   /// gradient is bounded by its edge differences), combined in quadrature.
   static double measure_tof_gradient(const flyout_table& table);
 
+  /// Each battery's radar against each threat class, in battery order.
+  const std::vector<sensor_model>& sensors() const { return sensors_; }
+  const std::vector<pd_table>& pd_tables() const { return pd_tables_; }
+
+  /// The fire-distribution rule every trial uses: the scenario's built-in
+  /// rule unless replaced. Set it before running trials.
+  const fire_distribution_rule& rule() const { return *rule_; }
+  void set_rule(std::shared_ptr<const fire_distribution_rule> rule);
+
  private:
-  void build_class_data();
+  void init(std::vector<flyout_table> tables);
 
   scenario scenario_;
-  flyout_table flyout_;
-  coverage_checker coverage_;
-  double max_reach_range_m_ = 0.0;
-  double max_reach_height_m_ = 0.0;
-  double tof_gradient_s_per_m_ = 0.0;
+  std::vector<type_data> types_;
+  std::vector<sensor_model> sensors_;
   std::vector<pd_table> pd_tables_;
-  std::vector<class_data> class_data_;
+  std::shared_ptr<const fire_distribution_rule> rule_;
+};
+
+/// What one battery and interceptor type did in a trial.
+struct stock_result {
+  int battery = 0;
+  int interceptor_type = 0;
+  int rounds_fired = 0;
+  bool out_of_rounds = false;  ///< ready rounds plus pool fell below one salvo at some time
 };
 
 /// Reusable buffers for run_trial: allocate once per thread, reuse every trial.
@@ -137,12 +174,16 @@ struct trial_workspace {
   std::vector<threat_state> threats;
   std::vector<threat_trajectory> trajectories;
   std::vector<threat_outcome> outcomes;
+  std::vector<int> asset_leakers;        ///< per asset: leakers that reached it
+  std::vector<std::uint8_t> battery_destroyed;  ///< per battery: put out of action by a leaker
+  std::vector<stock_result> stocks;      ///< per (battery, type) in battery order, then type order within it
   struct internal;
   std::shared_ptr<internal> state;  ///< engine bookkeeping, grown on first use
 };
 
 /// Runs trial `trial_index` of the Monte Carlo with master seed `seed`.
-/// Fills `ws.threats`, `ws.trajectories` and `ws.outcomes` (one per threat).
+/// Fills `ws.threats`, `ws.trajectories` and `ws.outcomes` (one per threat),
+/// and the per-asset, per-battery and per-stock results.
 /// With a non-null `trace`, appends the trial's timeline to it.
 trial_result run_trial(const engagement_model& model, std::uint64_t seed, std::uint64_t trial_index,
                        trial_workspace& ws, std::vector<trace_event>* trace = nullptr);

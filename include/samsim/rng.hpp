@@ -24,6 +24,10 @@ enum class stream_id : std::uint32_t {
   tracking = 4,    ///< track-related draws (track error models)
   endgame = 5,     ///< kill or miss of each interceptor
   user = 1000,     ///< first id free for embedding programs
+  /// Detection draws of battery b >= 1 of a defended area use id
+  /// battery_detection + b (battery 0 uses `detection`, as a one-battery
+  /// scenario does): battery_detection_stream().
+  battery_detection = 2048,
 };
 
 /// Stream number of the `index`-th sub-stream of a named stream (for example
@@ -39,6 +43,14 @@ constexpr std::uint32_t sub_stream(stream_id id, std::uint32_t index) {
 /// a scenario can draw).
 inline constexpr double min_stream_uniform = 0x1p-54;
 inline constexpr double max_stream_uniform = 1.0 - 0x1p-53;
+
+/// Largest number of batteries whose detection streams are distinct.
+inline constexpr std::uint32_t max_batteries = 4096 - static_cast<std::uint32_t>(stream_id::battery_detection);
+
+/// Stream of the detection draws of battery `battery` (>= 1) at threat `threat`.
+constexpr std::uint32_t battery_detection_stream(std::uint32_t battery, std::uint32_t threat) {
+  return ((static_cast<std::uint32_t>(stream_id::battery_detection) + battery) << 20) | (threat & 0xfffffu);
+}
 
 /// A stream of random numbers for one (seed, stream, trial).
 class random_stream {

@@ -1,0 +1,101 @@
+#pragma once
+/// \file sensor.hpp
+/// One battery's radar against the scenario's threat classes: what is fixed
+/// per scenario (coverage, SNR constant per class, which Pd table to read),
+/// and the look-by-look detection of one threat up to its M-of-N
+/// confirmation (docs/model.md, radar detection and tracking). Pure: no
+/// threads, no I/O; the random draws come from the stream the caller passes.
+
+#include <samsim/detection.hpp>
+#include <samsim/radar.hpp>
+#include <samsim/rng.hpp>
+#include <samsim/threat.hpp>
+#include <samsim/tracking.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace samsim {
+
+class sensor_model {
+ public:
+  /// What the look loop needs of one class.
+  struct class_data {
+    double snr_per_r4 = 0.0;  ///< per-pulse SNR x R^4 [m^4]: radar constant x mean RCS
+    int pd_table_index = 0;   ///< into the table list passed at construction
+  };
+
+  /// Builds the per-class data of `radar` at `position_en_m`. Pd tables are
+  /// shared: a (Swerling case, pulses, Pfa) already in `tables` is reused,
+  /// any other is built and appended.
+  sensor_model(const radar_parameters& radar, const Eigen::Vector2d& position_en_m,
+               const std::vector<threat_class>& classes, std::vector<pd_table>& tables);
+
+  const radar_parameters& radar() const { return radar_; }
+  const coverage_checker& coverage() const { return coverage_; }
+  const class_data& of_class(int k) const { return classes_[static_cast<std::size_t>(k)]; }
+  /// Antenna position, scenario ENU [m] (height: the antenna height).
+  const Eigen::Vector3d& antenna_enu_m() const { return antenna_enu_m_; }
+  /// Ground position, scenario ENU [m] (height 0): positions relative to the battery.
+  const Eigen::Vector3d& site_enu_m() const { return site_enu_m_; }
+
+  /// Looks at a threat at phase_s + k x scan period for every look in
+  /// [from_s, until_s), each visible look detecting it with the Pd of its SNR
+  /// (one uniform of `draws` per visible look), until M-of-N confirmation.
+  /// Calls on_detection(time_s, pd) for every detection. Returns the
+  /// confirmation time, or +infinity.
+  template <class OnDetection>
+  double confirm_time_s(const threat_trajectory& traj, int class_index, const pd_table& pd, double phase_s,
+                        double from_s, double until_s, random_stream& draws, OnDetection&& on_detection) const;
+
+ private:
+  radar_parameters radar_;
+  coverage_checker coverage_;
+  std::vector<class_data> classes_;
+  Eigen::Vector3d antenna_enu_m_;
+  Eigen::Vector3d site_enu_m_;
+};
+
+template <class OnDetection>
+double sensor_model::confirm_time_s(const threat_trajectory& traj, int class_index, const pd_table& pd,
+                                    double phase_s, double from_s, double until_s, random_stream& draws,
+                                    OnDetection&& on_detection) const {
+  const double period_s = radar_.scan_period_s;
+  const double ha = radar_.antenna_height_m;
+  const class_data& cls = of_class(class_index);
+  // No look can see the threat beyond this ground distance from the radar.
+  const double reach_m = std::min(radar_horizon_m(ha, traj.max_height_m()), radar_.max_range_m);
+  const double speed_mps = std::max(traj.max_ground_speed_mps(), 1e-9);
+  m_of_n_window window(radar_.confirm_m, radar_.confirm_n);
+  double horizon_height_m = std::numeric_limits<double>::quiet_NaN(), horizon_m = 0.0;
+  double k = std::ceil((from_s - phase_s) / period_s);
+  for (double t = phase_s + k * period_s; t < until_s; t = phase_s + k * period_s) {
+    const Eigen::Vector3d p = traj.position_enu_m(t) - site_enu_m_;
+    const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
+    if (d_m > reach_m) {
+      // Ground distance falls at most at the ground speed: skip looks that cannot see it.
+      k += std::max(1.0, std::floor((d_m - reach_m) / speed_mps / period_s));
+      continue;
+    }
+    k += 1.0;
+    if (p.z() != horizon_height_m) {  // most threats fly level: one square root per threat
+      horizon_height_m = p.z();
+      horizon_m = coverage_.horizon_m(horizon_height_m);
+    }
+    if (!coverage_.within(d_m, p.z(), horizon_m)) continue;  // hidden looks neither count nor break the window
+    const double dz = p.z() - ha;
+    const double r2 = d_m * d_m + dz * dz;
+    const double snr = cls.snr_per_r4 / (r2 * r2);
+    const double pd_value = pd(snr);
+    const bool detected = draws.uniform() < pd_value;
+    if (detected) on_detection(t, pd_value);
+    if (window.record_look(detected)) return t;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+}  // namespace samsim
