@@ -594,6 +594,7 @@ class trial_engine {
 
   void block(int i, leak_cause cause, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    if (cause == leak_cause::no_interceptor) result_.no_ready_salvo = true;
     if (r.last_block != static_cast<std::uint8_t>(cause))
       record(t, trace_kind::launch_blocked, i, -1, -1, static_cast<double>(cause));
     set_last_block(r, static_cast<std::uint8_t>(cause), true);  // only decision passes block, and only listed threats

@@ -56,6 +56,10 @@ struct trial_result {
   double first_leak_time_s = std::numeric_limits<double>::infinity();
   int rounds_left = 0;              ///< ready + reloading + pool at the end
   bool magazine_exhausted = false;  ///< every round gone (ready, reloading and pool) at some time
+  /// At some decision time a feasible shot at a threat was refused because the
+  /// ready rounds on the launchers were fewer than the salvo size (rounds in
+  /// reload or in the pool do not count): the `no_interceptor` block.
+  bool no_ready_salvo = false;
   std::uint64_t events = 0;         ///< events processed
 };
 
