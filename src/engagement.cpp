@@ -868,6 +868,7 @@ class trial_engine {
 
   void block(int i, std::uint8_t cause, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    if (cause == no_round_block) result_.no_ready_salvo = true;
     if (r.last_block != cause) record(t, trace_kind::launch_blocked, i, -1, -1, static_cast<double>(cause));
     set_last_block(r, cause, true);  // only decision passes block, and only listed threats
   }

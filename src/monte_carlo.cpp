@@ -19,6 +19,7 @@ void monte_carlo_tally::add(const trial_result& result, const std::vector<threat
   ++trials;
   if (result.leakers > 0) ++trials_with_leak;
   if (result.magazine_exhausted) ++trials_magazine_exhausted;
+  if (result.no_ready_salvo) ++trials_no_ready_salvo;
   threats += static_cast<std::uint64_t>(result.threats);
   events += result.events;
   leakers.add(static_cast<std::uint64_t>(result.leakers));
@@ -41,6 +42,7 @@ void monte_carlo_tally::merge(const monte_carlo_tally& o) {
   trials += o.trials;
   trials_with_leak += o.trials_with_leak;
   trials_magazine_exhausted += o.trials_magazine_exhausted;
+  trials_no_ready_salvo += o.trials_no_ready_salvo;
   threats += o.threats;
   killed += o.killed;
   events += o.events;
@@ -88,7 +90,9 @@ class word_reader {
 std::vector<std::uint64_t> monte_carlo_tally::to_words() const {
   std::vector<std::uint64_t> w;
   w.reserve(32 + 2 * by_class.size() + leaker_histogram.counts().size());
-  for (std::uint64_t v : {trials, trials_with_leak, trials_magazine_exhausted, threats, killed, events}) w.push_back(v);
+  for (std::uint64_t v : {trials, trials_with_leak, trials_magazine_exhausted, trials_no_ready_salvo, threats, killed,
+                          events})
+    w.push_back(v);
   for (const integer_tally* t : {&leakers, &interceptors_used}) {
     w.push_back(t->count());
     put128(w, t->sum());
@@ -112,6 +116,7 @@ monte_carlo_tally monte_carlo_tally::from_words(const std::uint64_t* words, std:
   t.trials = r.next();
   t.trials_with_leak = r.next();
   t.trials_magazine_exhausted = r.next();
+  t.trials_no_ready_salvo = r.next();
   t.threats = r.next();
   t.killed = r.next();
   t.events = r.next();
@@ -329,6 +334,7 @@ monte_carlo_estimates estimate(const monte_carlo_tally& t, double confidence) {
   e.mean_leakers = mean_or_point(t.leakers);
   e.mean_interceptors_used = mean_or_point(t.interceptors_used);
   e.p_magazine_exhausted = wilson_interval(t.trials_magazine_exhausted, t.trials, confidence);
+  e.p_no_ready_salvo = wilson_interval(t.trials_no_ready_salvo, t.trials, confidence);
   for (const auto& c : t.by_class) {
     e.class_leak_fraction.push_back(c.threats > 0 ? wilson_interval(c.leaked, c.threats, confidence)
                                                   : proportion_interval{0.0, 0.0, 1.0});

@@ -52,6 +52,9 @@ nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& o, 
   j["magazine_exhausted"] = {{"trials", t.trials_magazine_exhausted},
                              {"probability", e.p_magazine_exhausted.estimate},
                              {"wilson", interval_json(e.p_magazine_exhausted)}};
+  j["p_no_ready_salvo"] = {{"trials", t.trials_no_ready_salvo},
+                           {"probability", e.p_no_ready_salvo.estimate},
+                           {"wilson", interval_json(e.p_no_ready_salvo)}};
   j["events_per_trial"] = t.trials > 0 ? static_cast<double>(t.events) / static_cast<double>(t.trials) : 0.0;
   j["elapsed_s"] = r.elapsed_s;
   j["trials_per_second"] = r.trials_per_second;
@@ -81,6 +84,8 @@ std::string format_summary(const scenario& sc, const monte_carlo_options& o, con
                    e.mean_interceptors_used.estimate, e.mean_interceptors_used.lower, e.mean_interceptors_used.upper));
   line(fmt::format("  {:<34} {:>10.5f}   [{:.5f}, {:.5f}]", "P(magazine exhausted)", e.p_magazine_exhausted.estimate,
                    e.p_magazine_exhausted.lower, e.p_magazine_exhausted.upper));
+  line(fmt::format("  {:<34} {:>10.5f}   [{:.5f}, {:.5f}]", "P(no ready salvo when wanted)",
+                   e.p_no_ready_salvo.estimate, e.p_no_ready_salvo.lower, e.p_no_ready_salvo.upper));
   line("");
   line(fmt::format("  {:<20} {:>10} {:>10} {:>14}   {}", "class", "threats", "leaked", "leak fraction",
                    "Wilson interval"));
@@ -123,6 +128,7 @@ std::string format_csv(const scenario& sc, const monte_carlo_options& o, const m
       e.mean_interceptors_used.upper, "student_t");
   row("p_magazine_exhausted", e.p_magazine_exhausted.estimate, e.p_magazine_exhausted.lower,
       e.p_magazine_exhausted.upper, "wilson");
+  row("p_no_ready_salvo", e.p_no_ready_salvo.estimate, e.p_no_ready_salvo.lower, e.p_no_ready_salvo.upper, "wilson");
   for (std::size_t k = 0; k < sc.classes.size() && k < e.class_leak_fraction.size(); ++k)
     row("leak_fraction_" + sc.classes[k].name, e.class_leak_fraction[k].estimate, e.class_leak_fraction[k].lower,
         e.class_leak_fraction[k].upper, "wilson");
@@ -156,9 +162,10 @@ std::string format_trace(const scenario& sc, const std::vector<threat_state>& th
                      ev.launcher >= 0 ? std::to_string(ev.launcher) : "-",
                      ev.interceptor >= 0 ? std::to_string(ev.interceptor) : "-", detail);
   }
-  s += fmt::format("\n{} threats, {} leaked, {} interceptors used, {} rounds left{}\n", result.threats, result.leakers,
+  s += fmt::format("\n{} threats, {} leaked, {} interceptors used, {} rounds left{}{}\n", result.threats, result.leakers,
                    result.interceptors_used, result.rounds_left,
-                   result.magazine_exhausted ? " (magazine exhausted)" : "");
+                   result.magazine_exhausted ? " (magazine exhausted)" : "",
+                   result.no_ready_salvo ? " (no ready salvo when one was wanted)" : "");
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const threat_outcome& o = outcomes[i];
     s += fmt::format("  threat {:>3} {:<16} {:<8} at {:>8.2f} s  {}  interceptors {}\n", i,

@@ -1,4 +1,4 @@
-// Tests of `samsim pd` and `samsim snr`: the built command line, run through popen.
+// Tests of `samsim pd`, `samsim snr` and `samsim horizon`: the built command line, run through popen.
 #include "cli_helpers.hpp"
 
 #include <catch2/catch.hpp>
@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -24,6 +25,14 @@ double as_number(const run_result& r) {
   const double value = std::stod(r.output, &used);
   CHECK(used == r.output.size() - 1);  // a bare number and a newline
   return value;
+}
+
+/// `samsim ARGS` exits 2 with a message mentioning `mentions`.
+void check_usage_error(const std::string& args, const std::string& mentions) {
+  const run_result r = run_cli(args);
+  INFO(args << " -> " << r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(mentions) != std::string::npos);
 }
 
 }  // namespace
@@ -47,12 +56,7 @@ TEST_CASE("samsim snr prints the required SNR in dB by each method", "[cli]") {
 }
 
 TEST_CASE("samsim pd and snr reject bad arguments with exit code 2", "[cli]") {
-  const auto bad = [](const std::string& args, const std::string& mentions) {
-    const run_result r = run_cli(args);
-    INFO(args << " -> " << r.output);
-    CHECK(r.exit_code == 2);
-    CHECK(r.output.find(mentions) != std::string::npos);
-  };
+  const auto bad = check_usage_error;
   bad("pd --swerling 1 --snr-db 3 --pfa 2", "--pfa 2");
   bad("pd --swerling 1 --snr-db 3 --pfa 0", "--pfa 0");
   bad("pd --swerling 7 --snr-db 3", "--swerling 7");
@@ -62,4 +66,32 @@ TEST_CASE("samsim pd and snr reject bad arguments with exit code 2", "[cli]") {
   bad("snr --swerling 1 --pd 0.5 --method guess", "--method guess");
   bad("snr --swerling 1 --pd 0.5 --method albersheim", "albersheim");
   bad("pd --swerling 1", "--snr-db");  // missing option: CLI11 parse error, also exit 2
+}
+
+TEST_CASE("samsim horizon prints the 4/3-earth horizon in metres as a bare number", "[cli][horizon]") {
+  // Formula (docs/model.md section 4): d = sqrt(2 Re ha) + sqrt(2 Re ht), Re = 4/3 x 6371 km.
+  const double earth_radius_m = 6371e3;
+  const double re_m = 4.0 / 3.0 * earth_radius_m;
+  const auto horizon_m = [&](double ha_m, double ht_m) { return std::sqrt(2 * re_m * ha_m) + std::sqrt(2 * re_m * ht_m); };
+  const double printed = as_number(run_cli("horizon --antenna-height-m 10 --target-height-m 30"));
+  // Printed with 10 significant digits: relative error below 1e-9.
+  CHECK(printed == Approx(horizon_m(10.0, 30.0)).epsilon(1e-9));
+  // Source: tests/data/VALIDATION.md: antenna 10 m, target 30 m: 35.610 km (to the metre).
+  CHECK(printed == Approx(35610.0).margin(0.5));
+  CHECK(as_number(run_cli("horizon --antenna-height-m 0 --target-height-m 10000")) ==
+        Approx(horizon_m(0.0, 10000.0)).epsilon(1e-9));
+  CHECK(as_number(run_cli("horizon --target-height-m 0 --antenna-height-m 25.5")) ==
+        Approx(horizon_m(25.5, 0.0)).epsilon(1e-9));
+  CHECK(as_number(run_cli("horizon --antenna-height-m 0 --target-height-m 0")) == 0.0);
+}
+
+TEST_CASE("samsim horizon rejects bad heights with exit code 2 and a message", "[cli][horizon]") {
+  const auto bad = check_usage_error;
+  bad("horizon --antenna-height-m -1 --target-height-m 30", "--antenna-height-m -1");
+  bad("horizon --antenna-height-m 10 --target-height-m -0.5", "--target-height-m -0.5");
+  bad("horizon --antenna-height-m nan --target-height-m 30", "--antenna-height-m");
+  bad("horizon --antenna-height-m 10 --target-height-m inf", "--target-height-m");
+  bad("horizon --antenna-height-m ten --target-height-m 30", "--antenna-height-m");  // not a number
+  bad("horizon --antenna-height-m 10", "--target-height-m");                          // missing
+  bad("horizon --target-height-m 30", "--antenna-height-m");                          // missing
 }

@@ -605,6 +605,40 @@ TEST_CASE("run: --json FILE and --csv FILE write complete results, the table goe
   CHECK(s.out.find("samsim run:") == std::string::npos);
 }
 
+TEST_CASE("run: P(no ready salvo) is reported beside P(magazine exhausted)", "[cli][run][output]") {
+  // examples/scenarios/saturation-raid.json: its 900 s reloads leave rounds
+  // in reload while threats wait (docs/model.md section 20; the no_interceptor
+  // leaks come from there), so the figure is above 0 where "magazine
+  // exhausted" (which counts reloading and pool rounds) need not be.
+  const temp_dir dir;
+  const std::string csv_file = dir / "result.csv";
+  const cli_result r = run_cli(dir, "run " + scenario_path("saturation-raid.json") +
+                                        " --trials 256 --threads 2 --quiet --json - --csv " + csv_file);
+  INFO("stderr:\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out, nullptr, false);
+  REQUIRE(!j.is_discarded());
+  REQUIRE(j.contains("p_no_ready_salvo"));
+  const json& p = j["p_no_ready_salvo"];
+  for (const char* key : {"trials", "probability", "wilson"}) CHECK(p.contains(key));
+  const auto flagged = p["trials"].get<std::uint64_t>();
+  CHECK(flagged > 0);
+  CHECK(p["probability"].get<double>() == Approx(static_cast<double>(flagged) / 256.0).epsilon(1e-12));
+  CHECK(p["wilson"][0].get<double>() <= p["probability"].get<double>());
+  CHECK(p["probability"].get<double>() <= p["wilson"][1].get<double>());
+  CHECK(j.contains("magazine_exhausted"));  // kept as it was
+  // The CSV row, with the JSON's numbers (10 digits).
+  const std::string csv = read_text(csv_file);
+  const std::string prefix = "\np_no_ready_salvo,";
+  const auto at = csv.find(prefix);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(csv.substr(at + prefix.size())) == Approx(p["probability"].get<double>()).epsilon(1e-9));
+  // The text table has the row.
+  const cli_result t = run_cli(dir, "run " + scenario_path("saturation-raid.json") + " --trials 256 --threads 2 --quiet");
+  REQUIRE(t.exit_code == 0);
+  CHECK(t.out.find("P(no ready salvo when wanted)") != std::string::npos);
+}
+
 TEST_CASE("run: a failing run with --json FILE leaves no file behind", "[cli][run][output]") {
   const temp_dir dir;
   json sc = oracle_scenario({});

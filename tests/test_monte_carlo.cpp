@@ -63,6 +63,32 @@ TEST_CASE("tallies survive their message form exactly", "[monte_carlo]") {
   CHECK_THROWS(monte_carlo_tally::from_words(words.data(), words.size() - 1));  // truncated message
 }
 
+TEST_CASE("the no-ready-salvo count is added, merged, sent and estimated", "[monte_carlo]") {
+  // Hand-built trials (small-raid.json may well have none with the flag set):
+  // 7 of 50 flagged, in two tallies of 30 and 20 trials.
+  const std::vector<threat_state> no_threats;
+  const std::vector<threat_outcome> no_outcomes;
+  trial_result flagged;
+  flagged.no_ready_salvo = true;
+  monte_carlo_tally a, b;
+  for (int k = 0; k < 30; ++k) a.add(k < 4 ? flagged : trial_result{}, no_threats, no_outcomes);
+  for (int k = 0; k < 20; ++k) b.add(k < 3 ? flagged : trial_result{}, no_threats, no_outcomes);
+  CHECK(a.trials_no_ready_salvo == 4);
+  CHECK(a.trials_magazine_exhausted == 0);  // a separate count
+  a.merge(b);
+  CHECK(a.trials == 50);
+  CHECK(a.trials_no_ready_salvo == 7);
+  const auto words = a.to_words();
+  const monte_carlo_tally back = monte_carlo_tally::from_words(words.data(), words.size());
+  CHECK(back.trials_no_ready_salvo == 7);
+  CHECK(back == a);
+  // Source: tests/data/VALIDATION.md, binomial intervals: 7 of 50, Wilson 95% (0.069508, 0.261862).
+  const monte_carlo_estimates e = estimate(a, 0.95);
+  CHECK(e.p_no_ready_salvo.estimate == Approx(7.0 / 50.0).epsilon(1e-12));
+  CHECK(e.p_no_ready_salvo.lower == Approx(0.069508).margin(5e-7));
+  CHECK(e.p_no_ready_salvo.upper == Approx(0.261862).margin(5e-7));
+}
+
 TEST_CASE("the half-width stop is decided at chunk boundaries, whatever the threads", "[monte_carlo][stopping]") {
   auto o = options(100000, 1);
   o.target_halfwidth = 0.02;

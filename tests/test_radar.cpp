@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 using samsim::radar_parameters;
 
@@ -113,11 +114,23 @@ TEST_CASE("validate accepts good parameters and names the bad field and value", 
 }
 
 TEST_CASE("radar horizon on the 4/3 earth", "[radar]") {
+  // Formula (docs/model.md section 4): d = sqrt(2 Re ha) + sqrt(2 Re ht), with
+  // the effective radius Re = 4/3 x 6371 km, written out here rather than taken
+  // from units.hpp. 1e-6 relative tells Re = 6371 km from 6378 km (5.5e-4 apart).
+  const double mean_earth_radius_m = 6371e3;
+  const double refraction_factor = 4.0 / 3.0;
+  const double re_m = refraction_factor * mean_earth_radius_m;
+  const auto horizon_m = [re_m](double ha_m, double ht_m) { return std::sqrt(2 * re_m * ha_m) + std::sqrt(2 * re_m * ht_m); };
+  const std::pair<double, double> heights_m[] = {{10.0, 30.0}, {10.0, 0.0}, {0.0, 30.0}, {25.0, 10000.0}, {3.5, 18000.0}};
+  for (const auto& [ha_m, ht_m] : heights_m) {
+    INFO("antenna " << ha_m << " m, target " << ht_m << " m");
+    CHECK(samsim::radar_horizon_m(ha_m, ht_m) == Approx(horizon_m(ha_m, ht_m)).epsilon(1e-6));
+  }
   // Source: tests/data/VALIDATION.md: antenna 10 m, target 30 m:
-  // 13.034 km + 22.576 km = 35.610 km (to 0.1%).
-  CHECK(samsim::radar_horizon_m(10.0, 30.0) == Approx(35610.0).epsilon(1e-3));
-  CHECK(samsim::radar_horizon_m(10.0, 0.0) == Approx(13034.0).epsilon(1e-3));
-  CHECK(samsim::radar_horizon_m(0.0, 30.0) == Approx(22576.0).epsilon(1e-3));
+  // 13.034 km + 22.576 km = 35.610 km, given to the metre.
+  CHECK(samsim::radar_horizon_m(10.0, 30.0) == Approx(35610.0).margin(0.5));
+  CHECK(samsim::radar_horizon_m(10.0, 0.0) == Approx(13034.0).margin(0.5));
+  CHECK(samsim::radar_horizon_m(0.0, 30.0) == Approx(22576.0).margin(0.5));
   // Heights below 0 count as 0.
   CHECK(samsim::radar_horizon_m(10.0, -50.0) == samsim::radar_horizon_m(10.0, 0.0));
   CHECK(samsim::radar_horizon_m(0.0, 0.0) == 0.0);

@@ -65,6 +65,10 @@ struct trial_result {
   double first_leak_time_s = std::numeric_limits<double>::infinity();
   int rounds_left = 0;              ///< ready + reloading + pool at the end, every battery and type
   bool magazine_exhausted = false;  ///< every round of every battery gone (ready, reloading and pool) at some time
+  /// At some decision time a feasible shot at a threat was refused because the
+  /// ready rounds on the launchers were fewer than the salvo size (rounds in
+  /// reload or in the pool do not count): the `no_interceptor` block.
+  bool no_ready_salvo = false;
   std::uint64_t events = 0;         ///< events processed
   double value_lost = 0.0;          ///< sum of the values of the assets reached by at least one leaker
   double defender_cost = 0.0;       ///< rounds fired x their type's cost per round

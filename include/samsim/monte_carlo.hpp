@@ -33,6 +33,7 @@ struct monte_carlo_tally {
   std::uint64_t trials = 0;
   std::uint64_t trials_with_leak = 0;
   std::uint64_t trials_magazine_exhausted = 0;
+  std::uint64_t trials_no_ready_salvo = 0;  ///< trials with trial_result::no_ready_salvo
   std::uint64_t threats = 0;
   std::uint64_t killed = 0;
   std::uint64_t events = 0;
@@ -103,6 +104,8 @@ struct monte_carlo_estimates {
   interval_estimate mean_leakers{};
   interval_estimate mean_interceptors_used{};
   proportion_interval p_magazine_exhausted{};
+  /// P(no ready salvo when one was wanted): trial_result::no_ready_salvo, Wilson.
+  proportion_interval p_no_ready_salvo{};
   /// Fraction of threats of each class that leaked (Wilson over threats; threats of one trial are not independent,
   /// so read it as indicative).
   std::vector<proportion_interval> class_leak_fraction;

@@ -1,8 +1,10 @@
 // `samsim pd` and `samsim snr`: detection probability and required SNR for
-// one Swerling case, printed as a bare number.
+// one Swerling case; `samsim horizon`: the 4/3-earth radar horizon. Each
+// prints a bare number.
 #include "command.hpp"
 
 #include <samsim/detection.hpp>
+#include <samsim/radar.hpp>
 #include <samsim/units.hpp>
 
 #include <cmath>
@@ -72,6 +74,22 @@ void run_snr(const detection_args& a) {
   std::printf("%s\n", number(snr_db).c_str());
 }
 
+struct horizon_args {
+  double antenna_height_m = 0.0;
+  double target_height_m = 0.0;
+};
+
+void check_height(const char* option, double height_m) {
+  if (!(std::isfinite(height_m) && height_m >= 0.0))
+    throw samsim::cli::usage_error(std::string(option) + " " + number(height_m) + ": must be a finite number >= 0");
+}
+
+void run_horizon(const horizon_args& a) {
+  check_height("--antenna-height-m", a.antenna_height_m);
+  check_height("--target-height-m", a.target_height_m);
+  std::printf("%s\n", number(samsim::radar_horizon_m(a.antenna_height_m, a.target_height_m)).c_str());
+}
+
 const samsim::cli::registrar reg{10, [](CLI::App& app) {
   auto args_pd = std::make_shared<detection_args>();
   auto* pd = app.add_subcommand("pd", "Detection probability for one Swerling case (prints Pd)");
@@ -85,6 +103,12 @@ const samsim::cli::registrar reg{10, [](CLI::App& app) {
   snr->add_option("--pd", args_snr->pd, "Detection probability, in (0, 1)")->required();
   snr->add_option("--method", args_snr->method, "exact, albersheim or shnidman")->capture_default_str();
   snr->callback([args_snr] { run_snr(*args_snr); });
+
+  auto args_horizon = std::make_shared<horizon_args>();
+  auto* horizon = app.add_subcommand("horizon", "4/3-earth radar horizon (prints the ground range in metres)");
+  horizon->add_option("--antenna-height-m", args_horizon->antenna_height_m, "Antenna height [m], >= 0")->required();
+  horizon->add_option("--target-height-m", args_horizon->target_height_m, "Target height [m], >= 0")->required();
+  horizon->callback([args_horizon] { run_horizon(*args_horizon); });
 }};
 
 }  // namespace
