@@ -1129,6 +1129,16 @@ class trial_engine {
 
 }  // namespace
 
+std::vector<std::pair<int, int>> stock_layout(const scenario& expanded) {
+  std::vector<std::pair<int, int>> layout;
+  shooter sh;
+  for (std::size_t b = 0; b < expanded.batteries.size(); ++b) {
+    sh.reset(expanded.batteries[b]);
+    for (int s = 0; s < sh.stocks(); ++s) layout.emplace_back(static_cast<int>(b), sh.stock_at(s).interceptor_type);
+  }
+  return layout;
+}
+
 trial_result run_trial(const engagement_model& model, std::uint64_t seed, std::uint64_t trial_index,
                        trial_workspace& ws, std::vector<trace_event>* trace) {
   if (!ws.state) ws.state = std::make_shared<trial_workspace::internal>();

@@ -2,6 +2,7 @@
 #include <samsim/monte_carlo.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -14,8 +15,9 @@ namespace samsim {
 // ---------------------------------------------------------------------------
 // monte_carlo_tally
 
-void monte_carlo_tally::add(const trial_result& result, const std::vector<threat_state>& trial_threats,
-                            const std::vector<threat_outcome>& outcomes) {
+void monte_carlo_tally::add(const trial_result& result, const trial_workspace& ws) {
+  const std::vector<threat_state>& trial_threats = ws.threats;
+  const std::vector<threat_outcome>& outcomes = ws.outcomes;
   ++trials;
   if (result.leakers > 0) ++trials_with_leak;
   if (result.magazine_exhausted) ++trials_magazine_exhausted;
@@ -36,6 +38,21 @@ void monte_carlo_tally::add(const trial_result& result, const std::vector<threat
       ++causes[static_cast<std::size_t>(outcomes[i].cause)];
     }
   }
+  if (by_asset.size() < ws.asset_leakers.size()) by_asset.resize(ws.asset_leakers.size());
+  for (std::size_t a = 0; a < ws.asset_leakers.size(); ++a) {
+    const int n = ws.asset_leakers[a];
+    if (n > 0) ++by_asset[a].trials_reached;
+    by_asset[a].leakers.add(static_cast<std::uint64_t>(n));
+  }
+  if (battery_destroyed.size() < ws.battery_destroyed.size()) battery_destroyed.resize(ws.battery_destroyed.size());
+  for (std::size_t b = 0; b < ws.battery_destroyed.size(); ++b) battery_destroyed[b] += ws.battery_destroyed[b] ? 1 : 0;
+  if (by_stock.size() < ws.stocks.size()) by_stock.resize(ws.stocks.size());
+  for (std::size_t k = 0; k < ws.stocks.size(); ++k) {
+    if (ws.stocks[k].out_of_rounds) ++by_stock[k].trials_out_of_rounds;
+    by_stock[k].rounds_fired.add(static_cast<std::uint64_t>(ws.stocks[k].rounds_fired));
+  }
+  value_lost.add(result.value_lost);
+  cost.add(result.defender_cost, result.attacker_cost_destroyed);
 }
 
 void monte_carlo_tally::merge(const monte_carlo_tally& o) {
@@ -55,6 +72,20 @@ void monte_carlo_tally::merge(const monte_carlo_tally& o) {
     by_class[k].leaked += o.by_class[k].leaked;
   }
   for (std::size_t c = 0; c < causes.size(); ++c) causes[c] += o.causes[c];
+  if (by_asset.size() < o.by_asset.size()) by_asset.resize(o.by_asset.size());
+  for (std::size_t a = 0; a < o.by_asset.size(); ++a) {
+    by_asset[a].trials_reached += o.by_asset[a].trials_reached;
+    by_asset[a].leakers.merge(o.by_asset[a].leakers);
+  }
+  if (battery_destroyed.size() < o.battery_destroyed.size()) battery_destroyed.resize(o.battery_destroyed.size());
+  for (std::size_t b = 0; b < o.battery_destroyed.size(); ++b) battery_destroyed[b] += o.battery_destroyed[b];
+  if (by_stock.size() < o.by_stock.size()) by_stock.resize(o.by_stock.size());
+  for (std::size_t k = 0; k < o.by_stock.size(); ++k) {
+    by_stock[k].trials_out_of_rounds += o.by_stock[k].trials_out_of_rounds;
+    by_stock[k].rounds_fired.merge(o.by_stock[k].rounds_fired);
+  }
+  value_lost.merge(o.value_lost);
+  cost.merge(o.cost);
 }
 
 namespace {
@@ -107,6 +138,32 @@ std::vector<std::uint64_t> monte_carlo_tally::to_words() const {
   const auto& h = leaker_histogram.counts();
   w.push_back(h.size());
   w.insert(w.end(), h.begin(), h.end());
+  auto put_tally = [&](const integer_tally& t) {
+    w.push_back(t.count());
+    put128(w, t.sum());
+    put128(w, t.sum_of_squares());
+  };
+  auto put_moments = [&](const running_moments& m) {
+    w.push_back(m.count());
+    w.push_back(std::bit_cast<std::uint64_t>(m.raw_mean()));
+    w.push_back(std::bit_cast<std::uint64_t>(m.sum_of_squared_deviations()));
+  };
+  w.push_back(by_asset.size());
+  for (const auto& a : by_asset) {
+    w.push_back(a.trials_reached);
+    put_tally(a.leakers);
+  }
+  w.push_back(battery_destroyed.size());
+  w.insert(w.end(), battery_destroyed.begin(), battery_destroyed.end());
+  w.push_back(by_stock.size());
+  for (const auto& k : by_stock) {
+    w.push_back(k.trials_out_of_rounds);
+    put_tally(k.rounds_fired);
+  }
+  put_moments(value_lost);
+  put_moments(cost.x());
+  put_moments(cost.y());
+  w.push_back(std::bit_cast<std::uint64_t>(cost.co_moment()));
   return w;
 }
 
@@ -134,6 +191,35 @@ monte_carlo_tally monte_carlo_tally::from_words(const std::uint64_t* words, std:
   }
   const std::uint64_t h = r.next();
   for (std::uint64_t v = 0; v < h; ++v) t.leaker_histogram.add_count(v, r.next());
+  auto next_tally = [&] {
+    const std::uint64_t n = r.next();
+    const uint128 sum = r.next128();
+    const uint128 sum2 = r.next128();
+    return integer_tally::from_sums(n, sum, sum2);
+  };
+  auto next_double = [&] { return std::bit_cast<double>(r.next()); };
+  auto next_moments = [&] {
+    const std::uint64_t n = r.next();
+    const double mean = next_double();
+    const double m2 = next_double();
+    return running_moments::from_state(n, mean, m2);
+  };
+  t.by_asset.resize(r.next());
+  for (auto& a : t.by_asset) {
+    a.trials_reached = r.next();
+    a.leakers = next_tally();
+  }
+  t.battery_destroyed.resize(r.next());
+  for (auto& b : t.battery_destroyed) b = r.next();
+  t.by_stock.resize(r.next());
+  for (auto& k : t.by_stock) {
+    k.trials_out_of_rounds = r.next();
+    k.rounds_fired = next_tally();
+  }
+  t.value_lost = next_moments();
+  const running_moments cx = next_moments();
+  const running_moments cy = next_moments();
+  t.cost = paired_moments::from_state(cx, cy, next_double());
   if (!r.done()) throw std::runtime_error("monte_carlo_tally::from_words: trailing words");
   return t;
 }
@@ -154,7 +240,7 @@ monte_carlo_tally run_chunk(const engagement_model& model, const monte_carlo_opt
   const std::uint64_t last = std::min(o.trials, first + o.chunk_trials);
   for (std::uint64_t trial = first; trial < last; ++trial) {
     const trial_result r = run_trial(model, o.seed, trial, ws);
-    tally.add(r, ws.threats, ws.outcomes);
+    tally.add(r, ws);
   }
   return tally;
 }
@@ -339,6 +425,20 @@ monte_carlo_estimates estimate(const monte_carlo_tally& t, double confidence) {
     e.class_leak_fraction.push_back(c.threats > 0 ? wilson_interval(c.leaked, c.threats, confidence)
                                                   : proportion_interval{0.0, 0.0, 1.0});
   }
+  for (const auto& a : t.by_asset)
+    e.by_asset.push_back({wilson_interval(a.trials_reached, t.trials, confidence), mean_or_point(a.leakers)});
+  for (const std::uint64_t d : t.battery_destroyed) e.p_battery_destroyed.push_back(wilson_interval(d, t.trials, confidence));
+  for (const auto& k : t.by_stock)
+    e.by_stock.push_back({mean_or_point(k.rounds_fired), wilson_interval(k.trials_out_of_rounds, t.trials, confidence)});
+  auto moments_or_point = [&](const running_moments& m) {
+    if (m.count() >= 2) return m.mean_interval(confidence);
+    const double v = m.mean();
+    return interval_estimate{v, v, v};
+  };
+  e.value_lost = moments_or_point(t.value_lost);
+  e.defender_cost = moments_or_point(t.cost.x());
+  e.attacker_cost_destroyed = moments_or_point(t.cost.y());
+  e.exchange_ratio = t.cost.ratio_interval(confidence);
   return e;
 }
 

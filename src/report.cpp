@@ -10,6 +10,22 @@ namespace {
 
 nlohmann::json interval_json(const proportion_interval& p) { return {p.lower, p.upper}; }
 nlohmann::json interval_json(const interval_estimate& m) { return {m.lower, m.upper}; }
+nlohmann::json mean_json(const interval_estimate& m) { return {{"mean", m.estimate}, {"ci", interval_json(m)}}; }
+nlohmann::json probability_json(const proportion_interval& p) {
+  return {{"estimate", p.estimate}, {"wilson", interval_json(p)}};
+}
+
+/// The scenario as the engine ran it: a format 1 scenario as one asset, battery and type.
+scenario defended_area(const scenario& sc) {
+  scenario ex = sc;
+  expand_to_defended_area(ex);
+  return ex;
+}
+
+template <class T>
+const T* at_or_null(const std::vector<T>& v, std::size_t k) {
+  return k < v.size() ? &v[k] : nullptr;
+}
 
 }  // namespace
 
@@ -55,6 +71,37 @@ nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& o, 
   j["p_no_ready_salvo"] = {{"trials", t.trials_no_ready_salvo},
                            {"probability", e.p_no_ready_salvo.estimate},
                            {"wilson", interval_json(e.p_no_ready_salvo)}};
+  // The defended area: per asset, per battery and type, costs.
+  const scenario area = defended_area(sc);
+  nlohmann::json by_asset = nlohmann::json::object();
+  for (std::size_t a = 0; a < area.assets.size(); ++a) {
+    const auto* est = at_or_null(e.by_asset, a);
+    if (!est) continue;
+    by_asset[area.assets[a].name] = {{"value", area.assets[a].value},
+                                     {"p_leak", probability_json(est->p_leak)},
+                                     {"leakers", mean_json(est->leakers)}};
+  }
+  j["by_asset"] = by_asset;
+  j["value_lost"] = mean_json(e.value_lost);
+  nlohmann::json by_battery = nlohmann::json::object();
+  const auto layout = stock_layout(area);
+  for (std::size_t b = 0; b < area.batteries.size(); ++b) {
+    nlohmann::json types = nlohmann::json::object();
+    for (std::size_t k = 0; k < layout.size(); ++k) {
+      const auto* est = at_or_null(e.by_stock, k);
+      if (!est || layout[k].first != static_cast<int>(b)) continue;
+      types[area.interceptors[static_cast<std::size_t>(layout[k].second)].name] = {
+          {"rounds_fired", mean_json(est->rounds_fired)}, {"p_out_of_rounds", probability_json(est->p_out_of_rounds)}};
+    }
+    const auto* destroyed = at_or_null(e.p_battery_destroyed, b);
+    by_battery[area.batteries[b].name] = {
+        {"p_destroyed", probability_json(destroyed ? *destroyed : proportion_interval{0.0, 0.0, 1.0})},
+        {"by_interceptor", types}};
+  }
+  j["by_battery"] = by_battery;
+  j["cost"] = {{"defender", mean_json(e.defender_cost)},
+               {"attacker_destroyed", mean_json(e.attacker_cost_destroyed)},
+               {"exchange_ratio", {{"estimate", e.exchange_ratio.estimate}, {"ci", interval_json(e.exchange_ratio)}}}};
   j["events_per_trial"] = t.trials > 0 ? static_cast<double>(t.events) / static_cast<double>(t.trials) : 0.0;
   j["elapsed_s"] = r.elapsed_s;
   j["trials_per_second"] = r.trials_per_second;
@@ -96,13 +143,53 @@ std::string format_summary(const scenario& sc, const monte_carlo_options& o, con
     line(fmt::format("  {:<20} {:>10} {:>10} {:>14.5f}   [{:.5f}, {:.5f}]", sc.classes[k].name, c.threats, c.leaked,
                      f.estimate, f.lower, f.upper));
   }
+  const scenario area = defended_area(sc);
+  if (area.assets.size() > 1 || area.batteries.size() > 1 || area.interceptors.size() > 1 || sc.format == 2) {
+    line("");
+    line(fmt::format("  {:<20} {:>8} {:>10}   {:<22} {:>10}   {}", "asset", "value", "P(leak)", "Wilson interval",
+                     "leakers", "Student t"));
+    for (std::size_t a = 0; a < area.assets.size() && a < e.by_asset.size(); ++a) {
+      const auto& est = e.by_asset[a];
+      line(fmt::format("  {:<20} {:>8.4g} {:>10.5f}   [{:.5f}, {:.5f}]   {:>10.4f}   [{:.4f}, {:.4f}]",
+                       area.assets[a].name, area.assets[a].value, est.p_leak.estimate, est.p_leak.lower,
+                       est.p_leak.upper, est.leakers.estimate, est.leakers.lower, est.leakers.upper));
+    }
+    line("");
+    line(fmt::format("  {:<20} {:<14} {:>12}   {:<18} {:>14}   {}", "battery", "interceptor", "rounds fired",
+                     "Student t", "P(out of rounds)", "Wilson interval"));
+    const auto layout = stock_layout(area);
+    for (std::size_t b = 0; b < area.batteries.size(); ++b) {
+      const proportion_interval d =
+          b < e.p_battery_destroyed.size() ? e.p_battery_destroyed[b] : proportion_interval{0.0, 0.0, 1.0};
+      line(fmt::format("  {:<20} P(destroyed) {:.5f} [{:.5f}, {:.5f}]", area.batteries[b].name, d.estimate, d.lower,
+                       d.upper));
+      for (std::size_t k = 0; k < layout.size() && k < e.by_stock.size(); ++k) {
+        if (layout[k].first != static_cast<int>(b)) continue;
+        const auto& est = e.by_stock[k];
+        line(fmt::format("  {:<20} {:<14} {:>12.3f}   [{:.3f}, {:.3f}]   {:>14.5f}   [{:.5f}, {:.5f}]", "",
+                         area.interceptors[static_cast<std::size_t>(layout[k].second)].name, est.rounds_fired.estimate,
+                         est.rounds_fired.lower, est.rounds_fired.upper, est.p_out_of_rounds.estimate,
+                         est.p_out_of_rounds.lower, est.p_out_of_rounds.upper));
+      }
+    }
+    line("");
+    line(fmt::format("  {:<34} {:>10.4f}   [{:.4f}, {:.4f}]   (Student t)", "mean value lost", e.value_lost.estimate,
+                     e.value_lost.lower, e.value_lost.upper));
+    line(fmt::format("  {:<34} {:>10.4f}   [{:.4f}, {:.4f}]   (Student t)", "mean defender cost",
+                     e.defender_cost.estimate, e.defender_cost.lower, e.defender_cost.upper));
+    line(fmt::format("  {:<34} {:>10.4f}   [{:.4f}, {:.4f}]   (Student t)", "mean attacker cost destroyed",
+                     e.attacker_cost_destroyed.estimate, e.attacker_cost_destroyed.lower,
+                     e.attacker_cost_destroyed.upper));
+    line(fmt::format("  {:<34} {:>10.4f}   [{:.4f}, {:.4f}]   (delta method)", "cost exchange ratio",
+                     e.exchange_ratio.estimate, e.exchange_ratio.lower, e.exchange_ratio.upper));
+  }
   line("");
   std::uint64_t leaked_total = 0;
   for (auto c : t.causes) leaked_total += c;
-  line(fmt::format("  {:<20} {:>10} {:>14}", "leak cause", "threats", "share of leaks"));
+  line(fmt::format("  {:<22} {:>10} {:>14}", "leak cause", "threats", "share of leaks"));
   for (int c = 0; c < leak_cause_count; ++c) {
     const std::uint64_t n = t.causes[static_cast<std::size_t>(c)];
-    line(fmt::format("  {:<20} {:>10} {:>14.4f}", to_string(static_cast<leak_cause>(c)), n,
+    line(fmt::format("  {:<22} {:>10} {:>14.4f}", to_string(static_cast<leak_cause>(c)), n,
                      leaked_total ? static_cast<double>(n) / static_cast<double>(leaked_total) : 0.0));
   }
   line("");
@@ -132,6 +219,16 @@ std::string format_csv(const scenario& sc, const monte_carlo_options& o, const m
   for (std::size_t k = 0; k < sc.classes.size() && k < e.class_leak_fraction.size(); ++k)
     row("leak_fraction_" + sc.classes[k].name, e.class_leak_fraction[k].estimate, e.class_leak_fraction[k].lower,
         e.class_leak_fraction[k].upper, "wilson");
+  const scenario area = defended_area(sc);
+  for (std::size_t a = 0; a < area.assets.size() && a < e.by_asset.size(); ++a)
+    row("p_leak_asset_" + area.assets[a].name, e.by_asset[a].p_leak.estimate, e.by_asset[a].p_leak.lower,
+        e.by_asset[a].p_leak.upper, "wilson");
+  row("mean_value_lost", e.value_lost.estimate, e.value_lost.lower, e.value_lost.upper, "student_t");
+  row("mean_defender_cost", e.defender_cost.estimate, e.defender_cost.lower, e.defender_cost.upper, "student_t");
+  row("mean_attacker_cost_destroyed", e.attacker_cost_destroyed.estimate, e.attacker_cost_destroyed.lower,
+      e.attacker_cost_destroyed.upper, "student_t");
+  row("cost_exchange_ratio", e.exchange_ratio.estimate, e.exchange_ratio.lower, e.exchange_ratio.upper,
+      "delta_method");
   (void)o;
   return s;
 }
@@ -139,6 +236,12 @@ std::string format_csv(const scenario& sc, const monte_carlo_options& o, const m
 std::string format_trace(const scenario& sc, const std::vector<threat_state>& threats,
                          const std::vector<threat_outcome>& outcomes, const std::vector<trace_event>& events,
                          const trial_result& result) {
+  const scenario area = defended_area(sc);
+  auto shooter_name = [&](int battery, int type) {
+    std::string n = battery >= 0 ? area.batteries[static_cast<std::size_t>(battery)].name : "-";
+    if (type >= 0) n += "/" + area.interceptors[static_cast<std::size_t>(type)].name;
+    return n;
+  };
   std::string s;
   s += fmt::format("{:>10}  {:<18} {:>6} {:<16} {:>8} {:>11}  {}\n", "time_s", "event", "threat", "class", "launcher",
                    "interceptor", "detail");
@@ -149,10 +252,23 @@ std::string format_trace(const scenario& sc, const std::vector<threat_state>& th
     std::string detail;
     switch (ev.kind) {
       case trace_kind::detection: detail = fmt::format("Pd {:.4f}", ev.value); break;
-      case trace_kind::interceptor_launch: detail = fmt::format("intercept at {:.2f} s", ev.value); break;
+      case trace_kind::interceptor_launch:
+        detail = fmt::format("intercept at {:.2f} s, {}", ev.value, shooter_name(ev.battery, ev.interceptor_type));
+        break;
+      case trace_kind::intercept_kill: detail = shooter_name(ev.battery, ev.interceptor_type); break;
+      case trace_kind::intercept_miss:
+        detail = shooter_name(ev.battery, ev.interceptor_type) + (ev.value > 1.5 ? ", its battery out of action" : "");
+        break;
+      case trace_kind::track_confirmed:
+      case trace_kind::track_waiting:
+      case trace_kind::track_acquired:
+      case trace_kind::network_track:
+      case trace_kind::battery_out_of_action: detail = shooter_name(ev.battery, -1); break;
       case trace_kind::launch_blocked:
       case trace_kind::leak: detail = std::string(to_string(static_cast<leak_cause>(static_cast<int>(ev.value)))); break;
-      case trace_kind::kill_assessment: detail = ev.value > 0.5 ? "killed" : "alive"; break;
+      case trace_kind::kill_assessment:
+        detail = fmt::format("{}, {}", ev.value > 0.5 ? "killed" : "alive", shooter_name(ev.battery, -1));
+        break;
       case trace_kind::reload_start:
       case trace_kind::reload_complete: detail = fmt::format("{} rounds", static_cast<int>(ev.value)); break;
       default: break;
@@ -168,10 +284,11 @@ std::string format_trace(const scenario& sc, const std::vector<threat_state>& th
                    result.no_ready_salvo ? " (no ready salvo when one was wanted)" : "");
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const threat_outcome& o = outcomes[i];
-    s += fmt::format("  threat {:>3} {:<16} {:<8} at {:>8.2f} s  {}  interceptors {}\n", i,
+    s += fmt::format("  threat {:>3} {:<16} {:<8} at {:>8.2f} s  {}  interceptors {}{}\n", i,
                      sc.classes[static_cast<std::size_t>(threats[i].class_index)].name,
-                     o.killed ? "killed" : "leaked", o.end_time_s, o.killed ? "" : to_string(o.cause),
-                     o.interceptors_used);
+                     o.killed ? "killed" : "leaked", o.end_time_s,
+                     o.killed ? "by " + shooter_name(o.killer_battery, o.killer_type) : std::string(to_string(o.cause)),
+                     o.interceptors_used, o.salvos > 0 ? fmt::format(" in {} salvos", o.salvos) : "");
   }
   return s;
 }

@@ -186,6 +186,49 @@ interval_estimate running_moments::mean_interval(double confidence) const {
   return t_interval("running_moments::mean_interval", confidence, count_, mean(), variance());
 }
 
+// ---- paired_moments ----------------------------------------------------------
+
+void paired_moments::add(double x, double y) {
+  const double dx = x - x_.raw_mean();
+  x_.add(x);
+  y_.add(y);
+  cxy_ += dx * (y - y_.raw_mean());
+}
+
+void paired_moments::merge(const paired_moments& other) {
+  if (other.x_.count() == 0) return;
+  if (x_.count() == 0) {
+    *this = other;
+    return;
+  }
+  const double na = static_cast<double>(x_.count());
+  const double nb = static_cast<double>(other.x_.count());
+  const double dx = other.x_.raw_mean() - x_.raw_mean();
+  const double dy = other.y_.raw_mean() - y_.raw_mean();
+  cxy_ += other.cxy_ + dx * dy * (na * nb / (na + nb));
+  x_.merge(other.x_);
+  y_.merge(other.y_);
+}
+
+double paired_moments::covariance() const {
+  const std::uint64_t n = x_.count();
+  return n < 2 ? std::numeric_limits<double>::quiet_NaN() : cxy_ / static_cast<double>(n - 1);
+}
+
+interval_estimate paired_moments::ratio_interval(double confidence) const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::uint64_t n = x_.count();
+  if (n < 2 || x_.mean() == 0.0) return {nan, nan, nan};
+  const double r = y_.mean() / x_.mean();
+  const double var =
+      (y_.variance() - 2.0 * r * covariance() + r * r * x_.variance()) / (static_cast<double>(n) * x_.mean() * x_.mean());
+  const double tail = half_alpha("paired_moments::ratio_interval", confidence);
+  const boost::math::normal_distribution<double, boost_policy> standard_normal;
+  const double z = boost::math::quantile(boost::math::complement(standard_normal, tail));
+  const double half = z * std::sqrt(std::max(0.0, var));
+  return {r, r - half, r + half};
+}
+
 // ---- integer_histogram -------------------------------------------------------
 
 void integer_histogram::add(std::uint64_t value) { add_count(value, 1); }

@@ -554,9 +554,21 @@ TEST_CASE("run: --json FILE and --csv FILE write complete results, the table goe
   }
   CHECK(j["by_class"]["cruise"]["threats"] == 6 * 300);  // count 6 in every trial
   for (const char* cause : {"never_detected", "not_tracked", "no_fire_channel", "no_interceptor", "outside_envelope",
-                            "survived"})
+                            "survived", "battery_out_of_action"})
     CHECK(j["causes"].contains(cause));
-  CHECK(j["causes"].size() == 6);
+  CHECK(j["causes"].size() == 7);
+  // A format 1 scenario reports as the defended area of one asset, one battery and one type.
+  REQUIRE(j["by_asset"].contains("asset"));
+  for (const char* key : {"p_leak", "leakers", "value"}) CHECK(j["by_asset"]["asset"].contains(key));
+  CHECK(j["by_asset"]["asset"]["p_leak"]["estimate"] == j["p_leak"]["estimate"]);  // one asset: the same event
+  REQUIRE(j["by_battery"].contains("battery"));
+  CHECK(j["by_battery"]["battery"]["p_destroyed"]["estimate"] == 0.0);
+  REQUIRE(j["by_battery"]["battery"]["by_interceptor"].contains("interceptor"));
+  const auto& rounds = j["by_battery"]["battery"]["by_interceptor"]["interceptor"]["rounds_fired"];
+  CHECK(rounds["mean"] == j["interceptors_used"]["mean"]);  // one type fires every round
+  for (const char* key : {"defender", "attacker_destroyed", "exchange_ratio"}) CHECK(j["cost"].contains(key));
+  // Value 1, reached in the trials with a leak (a running mean of doubles: rounding only).
+  CHECK(j["value_lost"]["mean"].get<double>() == Approx(j["p_leak"]["estimate"].get<double>()).epsilon(1e-12));
   CHECK(j.contains("trials_per_second"));
   CHECK(j.contains("elapsed_s"));
   // Intervals hold their estimates.

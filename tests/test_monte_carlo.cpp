@@ -66,13 +66,12 @@ TEST_CASE("tallies survive their message form exactly", "[monte_carlo]") {
 TEST_CASE("the no-ready-salvo count is added, merged, sent and estimated", "[monte_carlo]") {
   // Hand-built trials (small-raid.json may well have none with the flag set):
   // 7 of 50 flagged, in two tallies of 30 and 20 trials.
-  const std::vector<threat_state> no_threats;
-  const std::vector<threat_outcome> no_outcomes;
+  const trial_workspace no_threats;  // a trial of no threats
   trial_result flagged;
   flagged.no_ready_salvo = true;
   monte_carlo_tally a, b;
-  for (int k = 0; k < 30; ++k) a.add(k < 4 ? flagged : trial_result{}, no_threats, no_outcomes);
-  for (int k = 0; k < 20; ++k) b.add(k < 3 ? flagged : trial_result{}, no_threats, no_outcomes);
+  for (int k = 0; k < 30; ++k) a.add(k < 4 ? flagged : trial_result{}, no_threats);
+  for (int k = 0; k < 20; ++k) b.add(k < 3 ? flagged : trial_result{}, no_threats);
   CHECK(a.trials_no_ready_salvo == 4);
   CHECK(a.trials_magazine_exhausted == 0);  // a separate count
   a.merge(b);

@@ -185,6 +185,11 @@ struct trial_workspace {
   std::shared_ptr<internal> state;  ///< engine bookkeeping, grown on first use
 };
 
+/// The (battery, interceptor type) pairs of an expanded scenario in the order
+/// of trial_workspace::stocks: battery by battery, each battery's types in
+/// the order they first appear among its launcher groups.
+std::vector<std::pair<int, int>> stock_layout(const scenario& expanded);
+
 /// Runs trial `trial_index` of the Monte Carlo with master seed `seed`.
 /// Fills `ws.threats`, `ws.trajectories` and `ws.outcomes` (one per threat),
 /// and the per-asset, per-battery and per-stock results.

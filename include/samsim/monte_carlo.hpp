@@ -28,7 +28,24 @@ struct class_tally {
   friend bool operator==(const class_tally&, const class_tally&) = default;
 };
 
-/// Everything the Monte Carlo counts. Only integers: merges are exact.
+/// Trials in which a leaker reached an asset, and its leakers per trial.
+struct asset_tally {
+  std::uint64_t trials_reached = 0;
+  integer_tally leakers;
+  friend bool operator==(const asset_tally&, const asset_tally&) = default;
+};
+
+/// Rounds one battery fired of one interceptor type, and trials it ran out of rounds.
+struct stock_tally {
+  std::uint64_t trials_out_of_rounds = 0;
+  integer_tally rounds_fired;
+  friend bool operator==(const stock_tally&, const stock_tally&) = default;
+};
+
+/// Everything the Monte Carlo counts. Counts are integers (merges are exact);
+/// the costs and the value lost are doubles in running moments, which are
+/// bit-identical for any thread or process count because chunks are merged
+/// in chunk order (statistics.hpp).
 struct monte_carlo_tally {
   std::uint64_t trials = 0;
   std::uint64_t trials_with_leak = 0;
@@ -42,10 +59,14 @@ struct monte_carlo_tally {
   integer_histogram leaker_histogram;
   std::vector<class_tally> by_class;
   std::array<std::uint64_t, leak_cause_count> causes{};
+  std::vector<asset_tally> by_asset;              ///< per asset of the defended area
+  std::vector<std::uint64_t> battery_destroyed;   ///< per battery: trials it was put out of action
+  std::vector<stock_tally> by_stock;              ///< per (battery, type), as trial_workspace::stocks
+  running_moments value_lost;
+  paired_moments cost;  ///< x: defender cost, y: attacker cost destroyed
 
-  /// Adds one trial.
-  void add(const trial_result& result, const std::vector<threat_state>& threats,
-           const std::vector<threat_outcome>& outcomes);
+  /// Adds one trial (its result and what run_trial left in the workspace).
+  void add(const trial_result& result, const trial_workspace& ws);
   void merge(const monte_carlo_tally& other);
   /// Flat form for message passing (MPI): exact round trip through from_words.
   std::vector<std::uint64_t> to_words() const;
@@ -109,6 +130,24 @@ struct monte_carlo_estimates {
   /// Fraction of threats of each class that leaked (Wilson over threats; threats of one trial are not independent,
   /// so read it as indicative).
   std::vector<proportion_interval> class_leak_fraction;
+  /// Per asset: P(at least one leaker reached it) (Wilson) and its mean leakers (Student t).
+  struct asset_estimate {
+    proportion_interval p_leak{};
+    interval_estimate leakers{};
+  };
+  std::vector<asset_estimate> by_asset;
+  std::vector<proportion_interval> p_battery_destroyed;  ///< per battery, Wilson
+  /// Per (battery, type), in trial_workspace::stocks order.
+  struct stock_estimate {
+    interval_estimate rounds_fired{};
+    proportion_interval p_out_of_rounds{};
+  };
+  std::vector<stock_estimate> by_stock;
+  interval_estimate value_lost{};               ///< mean value of the assets reached, Student t
+  interval_estimate defender_cost{};            ///< mean, Student t
+  interval_estimate attacker_cost_destroyed{};  ///< mean, Student t
+  /// Mean attacker cost destroyed / mean defender cost, delta-method normal interval (NaN when no cost).
+  interval_estimate exchange_ratio{};
 };
 monte_carlo_estimates estimate(const monte_carlo_tally& tally, double confidence);
 

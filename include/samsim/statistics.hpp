@@ -106,12 +106,57 @@ class running_moments {
   /// Student-t interval for the mean; throws std::domain_error if count() < 2.
   interval_estimate mean_interval(double confidence) const;
 
+  /// Rebuilds the accumulator from its state (count, mean, M2), e.g. after message passing.
+  static running_moments from_state(std::uint64_t count, double mean, double m2) {
+    running_moments m;
+    m.count_ = count;
+    m.mean_ = mean;
+    m.m2_ = m2;
+    return m;
+  }
+  /// The stored mean (0 when empty), for message passing.
+  double raw_mean() const { return mean_; }
+
   friend bool operator==(const running_moments&, const running_moments&) = default;
 
  private:
   std::uint64_t count_ = 0;
   double mean_ = 0.0;
   double m2_ = 0.0;
+};
+
+/// Running moments of a pair (x, y) per trial: each one's running_moments and
+/// their co-moment, with the same determinism guarantee as running_moments
+/// (pairwise merge, Chan et al.). Gives the ratio of the means mean(y) /
+/// mean(x) with a delta-method interval (cost exchange ratios).
+class paired_moments {
+ public:
+  void add(double x, double y);
+  void merge(const paired_moments& other);
+
+  const running_moments& x() const { return x_; }
+  const running_moments& y() const { return y_; }
+  /// Sample covariance (n - 1 denominator); NaN if count < 2.
+  double covariance() const;
+  /// mean(y) / mean(x) with the normal interval of the delta method:
+  /// var(R) ~ (s_y^2 - 2 R s_xy + R^2 s_x^2) / (n mean(x)^2). NaN estimate
+  /// and bounds when mean(x) is 0 or count < 2.
+  interval_estimate ratio_interval(double confidence) const;
+
+  double co_moment() const { return cxy_; }
+  static paired_moments from_state(const running_moments& x, const running_moments& y, double co_moment) {
+    paired_moments p;
+    p.x_ = x;
+    p.y_ = y;
+    p.cxy_ = co_moment;
+    return p;
+  }
+
+  friend bool operator==(const paired_moments&, const paired_moments&) = default;
+
+ private:
+  running_moments x_, y_;
+  double cxy_ = 0.0;  ///< sum of (x - mean x)(y - mean y)
 };
 
 /// Counts per non-negative integer value (e.g. number of leakers), growing as
