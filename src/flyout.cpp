@@ -331,4 +331,23 @@ std::vector<envelope_row> envelope_table(const flyout_table& table, double heigh
   return rows;
 }
 
+interceptor_reach compare_reach(const flyout_table& table, double range_resolution_m) {
+  const envelope_limits& lim = table.limits();
+  interceptor_reach reach;
+  reach.stated_max_range_m = lim.max_range_m;
+  reach.stated_max_height_m = lim.max_height_m;
+  // at() is reachable only inside a cell whose four nodes are, so the reach
+  // it shows ends up to one cell short of the last reachable node, itself up
+  // to a cell inside the true edge; the range scan adds its resolution, and
+  // the rows, sitting on node heights, one more cell in height.
+  reach.range_tolerance_m = 2.0 * table.range_step_m() + range_resolution_m;
+  reach.height_tolerance_m = 3.0 * table.height_step_m();
+  for (const envelope_row& row : envelope_table(table, table.height_step_m(), range_resolution_m)) {
+    if (!row.reachable) continue;
+    reach.reached_max_range_m = std::max(reach.reached_max_range_m, row.max_range_m);
+    reach.reached_max_height_m = std::max(reach.reached_max_height_m, row.height_m);
+  }
+  return reach;
+}
+
 }  // namespace samsim

@@ -108,6 +108,12 @@ nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& o, 
   return j;
 }
 
+nlohmann::json reach_to_json(const interceptor_reach& reach) {
+  return {{"stated_max_range_m", reach.stated_max_range_m},   {"reached_max_range_m", reach.reached_max_range_m},
+          {"stated_max_height_m", reach.stated_max_height_m}, {"reached_max_height_m", reach.reached_max_height_m},
+          {"range_short", reach.range_short()},              {"height_short", reach.height_short()}};
+}
+
 std::string format_summary(const scenario& sc, const monte_carlo_options& o, const monte_carlo_result& r) {
   const monte_carlo_tally& t = r.tally;
   const monte_carlo_estimates& e = r.estimates;

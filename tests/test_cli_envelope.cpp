@@ -129,3 +129,57 @@ TEST_CASE("samsim envelope reports a missing scenario file in one line with exit
   REQUIRE(lines.size() == 1);
   CHECK(lines.front().find(missing) != std::string::npos);
 }
+
+TEST_CASE("samsim envelope warns in one line when the stated reach is never attained", "[cli][envelope][reach]") {
+  // reference-raid.json states max_range_m 250 km; docs/model.md section 20:
+  // its kinematics reach 140.95 km (at 10 m), less higher up.
+  const run_result out = run_cli("envelope '" + reference_scenario + "' --height-step-m 9990", "2>/dev/null");
+  const run_result err = run_cli("envelope '" + reference_scenario + "' --height-step-m 9990", "2>&1 >/dev/null");
+  INFO("stderr:\n" << err.output);
+  REQUIRE(out.exit_code == 0);
+  REQUIRE(err.exit_code == 0);
+  const auto lines = lines_of(err.output);
+  REQUIRE(lines.size() == 1);
+  const std::string& warning = lines.front();
+  CHECK(warning.rfind("samsim [warning] " + reference_scenario + ": ", 0) == 0);
+  CHECK(warning.find("max_range_m 250.00 km") != std::string::npos);
+  CHECK(warning.find("max_height_m") == std::string::npos);  // reachable at the 30 km ceiling
+  // The reached figure: at least the largest range of the printed table (whose
+  // heights are among those the reach looks at), and that of model.md section 20.
+  const std::string marker = "reach ";
+  const auto at = warning.find(marker);
+  REQUIRE(at != std::string::npos);
+  const double reached_km = std::stod(warning.substr(at + marker.size()));
+  CHECK(reached_km == Approx(140.95).margin(0.5));
+  double printed_max_km = 0.0;
+  for (const std::string& line : lines_of(out.output)) {
+    std::istringstream in(line);
+    double height_m = 0, min_km = 0, max_km = 0;
+    if (in >> height_m >> min_km >> max_km) printed_max_km = std::max(printed_max_km, max_km);
+  }
+  CHECK(printed_max_km > 0.0);
+  CHECK(reached_km >= printed_max_km - 0.005);
+  CHECK(out.output.find("[warning]") == std::string::npos);  // stdout: the table alone
+}
+
+TEST_CASE("samsim envelope prints no warning when the kinematics reach the stated limits", "[cli][envelope][reach]") {
+  // reference-raid.json with max_range_m 100 km: within the reach at every height
+  // (115 km or more, docs/model.md section 20).
+  const auto path = scratch("within.json");
+  {
+    std::ifstream in(reference_scenario);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    const std::string from = "\"max_range_m\": 250000", to = "\"max_range_m\": 100000";
+    const auto at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    s.replace(at, from.size(), to);
+    std::ofstream(path) << s;
+  }
+  const run_result err = run_cli("envelope '" + path.string() + "' --height-step-m 9990", "2>&1 >/dev/null");
+  INFO("stderr:\n" << err.output);
+  CHECK(err.exit_code == 0);
+  CHECK(err.output.empty());
+  std::filesystem::remove(path);
+}

@@ -25,6 +25,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -130,6 +131,13 @@ json without_timing(json j) {
 }
 
 std::string scenario_path(const std::string& name) { return std::string(SAMSIM_SCENARIO_DIR) + "/" + name; }
+
+/// A length in metres as the reach warning prints it: "140.95 km".
+std::string fmt_km(double metres) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.2f km", metres / 1000.0);
+  return buffer;
+}
 
 /// Number of lines (text ending in '\n', or a last unterminated piece).
 int line_count(const std::string& s) {
@@ -531,7 +539,10 @@ TEST_CASE("run: --json FILE and --csv FILE write complete results, the table goe
                                         " --trials 300 --seed 4 --threads 2 --json " + json_file + " --csv " + csv_file);
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.err.empty());
+  // stderr: only the reach warning (small-raid.json states 80 km, its kinematics reach less).
+  CHECK(line_count(r.err) == 1);
+  CHECK(r.err.rfind("samsim [warning] ", 0) == 0);
+  CHECK(r.err.find("max_range_m 80.00 km") != std::string::npos);
   // The summary table on stdout.
   CHECK(r.out.rfind("samsim run: small-raid\n", 0) == 0);
   CHECK(r.out.find("P(at least one leaker)") != std::string::npos);
@@ -571,6 +582,9 @@ TEST_CASE("run: --json FILE and --csv FILE write complete results, the table goe
   CHECK(j["value_lost"]["mean"].get<double>() == Approx(j["p_leak"]["estimate"].get<double>()).epsilon(1e-12));
   CHECK(j.contains("trials_per_second"));
   CHECK(j.contains("elapsed_s"));
+  for (const char* key : {"stated_max_range_m", "reached_max_range_m", "stated_max_height_m", "reached_max_height_m",
+                          "range_short", "height_short"})
+    CHECK(j["interceptor_reach"].contains(key));
   // Intervals hold their estimates.
   const double p = j["p_leak"]["estimate"].get<double>();
   CHECK(j["p_leak"]["wilson"][0].get<double>() <= p);
@@ -649,6 +663,65 @@ TEST_CASE("run: P(no ready salvo) is reported beside P(magazine exhausted)", "[c
   const cli_result t = run_cli(dir, "run " + scenario_path("saturation-raid.json") + " --trials 256 --threads 2 --quiet");
   REQUIRE(t.exit_code == 0);
   CHECK(t.out.find("P(no ready salvo when wanted)") != std::string::npos);
+}
+
+TEST_CASE("run: a stated envelope beyond the kinematics' reach: one warning line, and the reach in the JSON",
+          "[cli][run][reach]") {
+  // The oracle scenario flies the interceptor of reference-raid.json, stated to
+  // 250 km and 30 km; docs/model.md section 20: its kinematics reach 140.95 km
+  // (near the ground) and still 115 km at the 30 km ceiling.
+  const temp_dir dir;
+  const std::string file = write_scenario(dir, "reach.json", oracle_scenario({}));
+  const cli_result r = run_cli(dir, "run " + file + " --trials 50 --threads 2 --quiet --json -");
+  INFO("stderr:\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out, nullptr, false);
+  REQUIRE(!j.is_discarded());
+  REQUIRE(j.contains("interceptor_reach"));
+  const json& reach = j["interceptor_reach"];
+  CHECK(reach["stated_max_range_m"].get<double>() == 250e3);
+  CHECK(reach["reached_max_range_m"].get<double>() == Approx(140.95e3).margin(500.0));
+  CHECK(reach["stated_max_height_m"].get<double>() == 30e3);
+  CHECK(reach["reached_max_height_m"].get<double>() == 30e3);
+  CHECK(reach["range_short"] == true);
+  CHECK(reach["height_short"] == false);
+  // One line on stderr, both range figures in km as in the JSON, nothing about the height.
+  CHECK(line_count(r.err) == 1);
+  CHECK(r.err.rfind("samsim [warning] " + file + ": ", 0) == 0);
+  CHECK(r.err.find("max_range_m 250.00 km") != std::string::npos);
+  CHECK(r.err.find(fmt_km(reach["reached_max_range_m"].get<double>())) != std::string::npos);
+  CHECK(r.err.find("max_height_m") == std::string::npos);
+
+  // A stated height beyond the reach as well: still one line, with both.
+  json high = oracle_scenario({});
+  high["battery"]["interceptor"]["envelope"]["max_height_m"] = 100000;
+  const cli_result h = run_cli(dir, "run " + write_scenario(dir, "high.json", high) + " --trials 50 --quiet --json -");
+  INFO("stderr:\n" << h.err);
+  REQUIRE(h.exit_code == 0);
+  const json jh = json::parse(h.out, nullptr, false);
+  REQUIRE(!jh.is_discarded());
+  CHECK(jh["interceptor_reach"]["height_short"] == true);
+  CHECK(jh["interceptor_reach"]["reached_max_height_m"].get<double>() < 100e3);
+  CHECK(line_count(h.err) == 1);
+  CHECK(h.err.find("max_range_m 250.00 km") != std::string::npos);
+  CHECK(h.err.find("max_height_m 100.00 km") != std::string::npos);
+  CHECK(h.err.find(fmt_km(jh["interceptor_reach"]["reached_max_height_m"].get<double>())) != std::string::npos);
+}
+
+TEST_CASE("run: no warning when the kinematics reach the stated envelope", "[cli][run][reach]") {
+  // Stated 100 km: inside the reach at every height (115 km or more, docs/model.md section 20).
+  const temp_dir dir;
+  json sc = oracle_scenario({});
+  sc["battery"]["interceptor"]["envelope"]["max_range_m"] = 100000;
+  const cli_result r = run_cli(dir, "run " + write_scenario(dir, "within.json", sc) + " --trials 50 --quiet --json -");
+  INFO("stderr:\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const json j = json::parse(r.out, nullptr, false);
+  REQUIRE(!j.is_discarded());
+  CHECK(j["interceptor_reach"]["reached_max_range_m"].get<double>() == 100e3);
+  CHECK(j["interceptor_reach"]["range_short"] == false);
+  CHECK(j["interceptor_reach"]["height_short"] == false);
 }
 
 TEST_CASE("run: a failing run with --json FILE leaves no file behind", "[cli][run][output]") {

@@ -653,3 +653,73 @@ TEST_CASE("distance_to_reach_m bounds the distance to every reachable point from
   CHECK(table.distance_to_reach_m(30000.0, 5000.0) == 0.0);
   CHECK(table.distance_to_reach_m(std::nan(""), 5000.0) == 0.0);
 }
+
+TEST_CASE("compare_reach reports the stated limits beside what the table reaches", "[flyout][reach]") {
+  const envelope_limits limits{1000.0, 100e3, 0.0, 20e3, 300.0};
+  constexpr double step_m = 250.0;  // grid of the tables below, in range and height
+  auto table_of = [&](auto reachable) {
+    return flyout_table::from_function(limits, step_m, step_m, [reachable](double r, double h) {
+      return flyout_point{reachable(r, h), std::hypot(r, h) / 1000.0, 1000.0};
+    });
+  };
+  SECTION("a 60 km hemisphere: the range falls short, the height does not") {
+    const interceptor_reach reach = compare_reach(table_of([](double r, double h) { return std::hypot(r, h) <= 60e3; }));
+    CHECK(reach.stated_max_range_m == 100e3);
+    CHECK(reach.stated_max_height_m == 20e3);
+    // at() needs all four nodes of its cell, so the edge resolves to about a cell
+    // in range and in height; the scan adds up to 50 m.
+    CHECK(reach.reached_max_range_m <= 60e3);
+    CHECK(reach.reached_max_range_m >= 60e3 - 2 * step_m - 50.0);
+    CHECK(reach.reached_max_height_m == 20e3);  // hypot(1 km, 20 km) < 60 km: the top row is reachable
+    CHECK(reach.range_short());
+    CHECK_FALSE(reach.height_short());
+    CHECK(reach.short_of_stated());
+  }
+  SECTION("a 12 km ceiling: the height falls short, the range does not") {
+    const interceptor_reach reach = compare_reach(table_of([](double, double h) { return h <= 12e3; }));
+    CHECK(reach.reached_max_range_m == 100e3);
+    CHECK(reach.reached_max_height_m <= 12e3);
+    CHECK(reach.reached_max_height_m >= 12e3 - 2 * step_m);
+    CHECK_FALSE(reach.range_short());
+    CHECK(reach.height_short());
+    CHECK(reach.short_of_stated());
+  }
+  SECTION("reachable everywhere: the reach is the stated envelope") {
+    const interceptor_reach reach = compare_reach(table_of([](double, double) { return true; }));
+    CHECK(reach.reached_max_range_m == 100e3);
+    CHECK(reach.reached_max_height_m == 20e3);
+    CHECK_FALSE(reach.short_of_stated());
+  }
+  SECTION("a reach less than a grid cell short of the stated limits is not short") {
+    const interceptor_reach reach = compare_reach(
+        table_of([](double r, double h) { return r <= 100e3 - 0.8 * step_m && h <= 20e3 - 0.8 * step_m; }));
+    CHECK(reach.reached_max_range_m < 100e3);
+    CHECK(reach.reached_max_height_m < 20e3);
+    CHECK_FALSE(reach.range_short());
+    CHECK_FALSE(reach.height_short());
+  }
+  SECTION("a reach five grid cells short is short") {
+    const interceptor_reach reach =
+        compare_reach(table_of([](double r, double h) { return r <= 100e3 - 5 * step_m && h <= 20e3 - 5 * step_m; }));
+    CHECK(reach.range_short());
+    CHECK(reach.height_short());
+  }
+  SECTION("nothing reachable") {
+    const interceptor_reach reach = compare_reach(table_of([](double, double) { return false; }));
+    CHECK(reach.reached_max_range_m == 0.0);
+    CHECK(reach.reached_max_height_m == 0.0);
+    CHECK(reach.range_short());
+    CHECK(reach.height_short());
+  }
+}
+
+TEST_CASE("compare_reach: reference-raid.json states 250 km, its kinematics reach about 141 km", "[flyout][reach]") {
+  // docs/model.md section 20: `samsim envelope` gives 140.95 km at 10 m, 115.45 km at the 30 km ceiling.
+  const interceptor_reach reach = compare_reach(reference_table());
+  CHECK(reach.stated_max_range_m == 250e3);
+  CHECK(reach.reached_max_range_m == Approx(140.95e3).margin(250.0));
+  CHECK(reach.range_short());
+  CHECK(reach.stated_max_height_m == 30e3);
+  CHECK(reach.reached_max_height_m == 30e3);  // reachable (to 115 km) at the ceiling
+  CHECK_FALSE(reach.height_short());
+}

@@ -174,6 +174,33 @@ struct envelope_row {
 std::vector<envelope_row> envelope_table(const flyout_table& table, double height_step_m,
                                          double range_resolution_m = 50.0);
 
+/// The envelope limits a scenario states beside what its flyout table
+/// reaches. The kinematics may stop short of the stated max range or height;
+/// intercepts beyond the reach are then never feasible, whatever the limits
+/// say. One table is one interceptor type: a battery with several types
+/// compares each type's table.
+struct interceptor_reach {
+  double stated_max_range_m = 0.0;    ///< envelope_limits::max_range_m
+  double reached_max_range_m = 0.0;   ///< largest reachable ground range at any height (0: nothing reachable)
+  double stated_max_height_m = 0.0;   ///< envelope_limits::max_height_m
+  double reached_max_height_m = 0.0;  ///< greatest height with anything reachable (0: nothing reachable)
+  /// What counts as short: the table resolves its edge to grid cells, so a
+  /// reach this close to the stated limit is not short of it (two range cells
+  /// plus the range resolution; three height cells).
+  double range_tolerance_m = 0.0;
+  double height_tolerance_m = 0.0;
+
+  bool range_short() const noexcept { return stated_max_range_m - reached_max_range_m > range_tolerance_m; }
+  bool height_short() const noexcept { return stated_max_height_m - reached_max_height_m > height_tolerance_m; }
+  /// Either stated limit exceeds what the kinematics reach.
+  bool short_of_stated() const noexcept { return range_short() || height_short(); }
+};
+
+/// Compares a table's stated limits with its reach: the envelope (envelope_table)
+/// on every height row of the table's grid, ranges resolved to range_resolution_m
+/// (as `samsim envelope` prints them). Pure: no I/O.
+interceptor_reach compare_reach(const flyout_table& table, double range_resolution_m = 50.0);
+
 /// One table lookup of the search, kept so that a later search can reuse it.
 struct intercept_probe {
   double time_s = std::numeric_limits<double>::quiet_NaN();  ///< NaN: none

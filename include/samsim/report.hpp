@@ -20,6 +20,11 @@ namespace samsim {
 nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& options,
                               const monte_carlo_result& result);
 
+/// A flyout table's reach beside the stated envelope limits (compare_reach), as
+/// `samsim run` writes it under "interceptor_reach": stated_max_range_m,
+/// reached_max_range_m, stated_max_height_m, reached_max_height_m, range_short, height_short.
+nlohmann::json reach_to_json(const interceptor_reach& reach);
+
 /// A readable multi-line summary table.
 std::string format_summary(const scenario& sc, const monte_carlo_options& options, const monte_carlo_result& result);
 

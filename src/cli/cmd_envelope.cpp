@@ -130,6 +130,7 @@ void envelope_command(const envelope_args& a) {
     throw usage_error(fmt::format("--height-step-m {}: must be a finite number > 0", a.height_step_m));
   const scenario sc = load_scenario(a.scenario_path);
   const flyout_table table = flyout_table::build(sc.battery.interceptor, sc.battery.envelope);
+  warn_if_reach_short(a.scenario_path, compare_reach(table, range_resolution_m));
   const auto rows = envelope_table(table, a.height_step_m, range_resolution_m);
 
   // With --csv - or --svg - stdout carries that document alone.

@@ -66,10 +66,20 @@ std::function<void(const monte_carlo_progress&)> progress_printer(bool enabled) 
   };
 }
 
-void emit(const scenario& sc, const monte_carlo_options& o, const monte_carlo_result& r, const run_args& a) {
+/// The stated envelope against the flyout table's reach: warned about once, carried in the JSON.
+interceptor_reach checked_reach(const engagement_model& model, const run_args& a) {
+  const interceptor_reach reach = compare_reach(model.flyout());
+  warn_if_reach_short(a.scenario_path, reach);
+  return reach;
+}
+
+void emit(const scenario& sc, const monte_carlo_options& o, const monte_carlo_result& r, const interceptor_reach& reach,
+          const run_args& a) {
   // Every output is formatted before anything is written, so a formatting
   // failure leaves no file behind.
-  const std::string json_text = result_to_json(sc, o, r).dump(2) + "\n";
+  nlohmann::json j = result_to_json(sc, o, r);
+  j["interceptor_reach"] = reach_to_json(reach);
+  const std::string json_text = j.dump(2) + "\n";
   const std::string csv_text = format_csv(sc, o, r);
   write_outputs({{a.csv_path, csv_text}, {a.json_path, json_text}});
   if (a.json_path != "-" && a.csv_path != "-") std::cout << format_summary(sc, o, r) << std::flush;
@@ -95,6 +105,7 @@ int run_mpi(const run_args& a) {
   try {
     const scenario sc = load_scenario(a.scenario_path);
     const engagement_model model(sc);
+    const interceptor_reach reach = rank == 0 ? checked_reach(model, a) : interceptor_reach{};
     monte_carlo_options o = options_for(sc, a);
     const std::uint64_t chunks = chunk_count(o);
     const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -151,7 +162,7 @@ int run_mpi(const run_args& a) {
       result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       result.trials_per_second = result.elapsed_s > 0 ? static_cast<double>(result.tally.trials) / result.elapsed_s : 0;
       result.estimates = estimate(result.tally, o.confidence);
-      emit(sc, o, result, a);
+      emit(sc, o, result, reach, a);
     }
   } catch (const std::exception& e) {
     if (rank == 0) std::cerr << "samsim: error: " << e.what() << "\n";
@@ -172,10 +183,11 @@ void run_command(const run_args& a) {
 #endif
   const scenario sc = load_scenario(a.scenario_path);
   const engagement_model model(sc);
+  const interceptor_reach reach = checked_reach(model, a);
   monte_carlo_options o = options_for(sc, a);
   o.progress = progress_printer(!a.quiet);
   const monte_carlo_result r = run_monte_carlo(model, o);
-  emit(sc, o, r, a);
+  emit(sc, o, r, reach, a);
 }
 
 struct trace_args {

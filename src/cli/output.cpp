@@ -2,6 +2,10 @@
 
 #include "command.hpp"
 
+#include <samsim/log.hpp>
+
+#include <fmt/format.h>
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -66,5 +70,18 @@ void write_outputs(const std::vector<std::pair<std::string, std::string>>& files
 }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+void warn_if_reach_short(const std::string& scenario_path, const interceptor_reach& reach) {
+  std::string what;
+  if (reach.range_short())
+    what = fmt::format("max_range_m {:.2f} km, but its kinematics reach {:.2f} km", reach.stated_max_range_m / 1000.0,
+                       reach.reached_max_range_m / 1000.0);
+  if (reach.height_short())
+    what += fmt::format("{}max_height_m {:.2f} km, but its kinematics reach {:.2f} km", what.empty() ? "" : "; ",
+                        reach.stated_max_height_m / 1000.0, reach.reached_max_height_m / 1000.0);
+  if (what.empty()) return;
+  logger()->warn("{}: the interceptor envelope states {}: no intercept beyond the reach is feasible", scenario_path,
+                 what);
+}
 
 }  // namespace samsim::cli

@@ -3,6 +3,8 @@
 // name beside the target and renamed into place, so an interrupted or failed
 // run never leaves a half-written file.
 
+#include <samsim/flyout.hpp>
+
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -20,5 +22,10 @@ void write_outputs(const std::vector<std::pair<std::string, std::string>>& path_
 
 /// True when stderr is a terminal (progress lines are shown only then).
 bool stderr_is_terminal();
+
+/// Logs one warning line (samsim's logger, stderr by default) when the
+/// scenario's stated envelope limits exceed what its flyout table reaches,
+/// with both figures in km. Nothing when they do not.
+void warn_if_reach_short(const std::string& scenario_path, const interceptor_reach& reach);
 
 }  // namespace samsim::cli
