@@ -50,11 +50,19 @@ std::string_view to_string(trace_kind kind) {
 // ---------------------------------------------------------------------------
 // engagement_model
 
+namespace {
+// This engine runs one battery: a format 2 scenario (several batteries) is refused here.
+const scenario& one_battery(const scenario& sc) {
+  if (sc.format != 1) throw std::invalid_argument("format 2 scenarios need the defended-area engine");
+  return sc;
+}
+}  // namespace
+
 engagement_model::engagement_model(const scenario& sc)
-    : engagement_model(sc, flyout_table::build(sc.battery.interceptor, sc.battery.envelope)) {}
+    : engagement_model(sc, flyout_table::build(one_battery(sc).battery.interceptor, sc.battery.envelope)) {}
 
 engagement_model::engagement_model(const scenario& sc, flyout_table flyout)
-    : scenario_(sc), flyout_(std::move(flyout)), coverage_(scenario_.battery.radar) {
+    : scenario_(one_battery(sc)), flyout_(std::move(flyout)), coverage_(scenario_.battery.radar) {
   build_class_data();
   const envelope_limits& lim = flyout_.limits();
   for (const envelope_row& row : envelope_table(flyout_, flyout_.height_step_m(), 0.5 * flyout_.range_step_m())) {
