@@ -3,6 +3,7 @@
 // options, and resumed from an earlier launch's search).
 #include <samsim/engagement.hpp>
 #include <samsim/flyout.hpp>
+#include <samsim/interceptor_type.hpp>
 
 #include "../tests/reference_interceptor.hpp"
 
@@ -26,6 +27,27 @@ void bm_flyout_build(benchmark::State& state) {
   state.SetLabel("reference interceptor, default flyout_options");
 }
 BENCHMARK(bm_flyout_build)->Unit(benchmark::kMillisecond);
+
+// average_speed tables of examples/scenarios/defended-area.json's types (range 0: long, 1: short, 2: counter_drone).
+void bm_average_speed_build(benchmark::State& state) {
+  struct spec {
+    const char* name;
+    double speed_mps;
+    samsim::envelope_limits envelope;
+  };
+  static const spec specs[] = {{"long", 1800.0, {10000.0, 400000.0, 500.0, 60000.0, 0.0}},
+                               {"short", 1000.0, {1000.0, 40000.0, 5.0, 20000.0, 0.0}},
+                               {"counter_drone", 600.0, {300.0, 12000.0, 5.0, 6000.0, 0.0}}};
+  const spec& s = specs[state.range(0)];
+  samsim::interceptor_type t;
+  t.name = s.name;
+  t.model = samsim::kinematics_model::average_speed;
+  t.average_speed_mps = s.speed_mps;
+  t.envelope = s.envelope;
+  for (auto _ : state) benchmark::DoNotOptimize(samsim::build_flyout_table(t));
+  state.SetLabel(s.name);
+}
+BENCHMARK(bm_average_speed_build)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 
 void bm_flyout_at(benchmark::State& state) {
   const auto& t = table();

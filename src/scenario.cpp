@@ -34,6 +34,9 @@ constexpr double max_distance_m = 1e7;
 constexpr double max_time_s = 1e7;
 constexpr double max_height_m = 1e5;
 constexpr double max_speed_mps = 1e4;
+constexpr double max_value = 1e15;  // asset and battery values
+constexpr double max_cost = 1e15;   // costs per round and per threat
+constexpr int max_priority = 1000000;
 constexpr std::uintmax_t max_file_bytes = 64u << 20;
 
 // ---- text helpers -----------------------------------------------------------
@@ -284,6 +287,9 @@ class reader {
 
   // Rejects keys outside `allowed` (and "$comment", which must be a string).
   void allow_keys(const node& n, std::initializer_list<std::string_view> allowed) const {
+    allow_keys(n, std::vector<std::string_view>(allowed));
+  }
+  void allow_keys(const node& n, const std::vector<std::string_view>& allowed) const {
     expect_object(n);
     for (const auto& [key, value] : n.v.items()) {
       const node c{value, n.ptr + "/" + pointer_token(key)};
@@ -293,6 +299,22 @@ class reader {
       }
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
         fail(c, "unknown key '" + key + "'" + suggestion(key, allowed));
+    }
+  }
+
+  // Calls f(name, entry) for each entry of an object keyed by name, "$comment"
+  // aside; `what` names an entry in the error for an empty name.
+  template <typename F>
+  void for_each_named(const node& n, const char* what, F&& f) const {
+    expect_object(n);
+    for (const auto& [key, value] : n.v.items()) {
+      const node entry{value, n.ptr + "/" + pointer_token(key)};
+      if (key == "$comment") {
+        string(entry);
+        continue;
+      }
+      if (key.empty()) fail(entry, std::string(what) + " name must not be empty");
+      f(key, entry);
     }
   }
 
@@ -367,6 +389,19 @@ class reader {
     if (!n.v.is_string()) fail(n, "expected a string, got " + type_of(n.v));
     return n.v.get<std::string>();
   }
+  // The index of a string among `names`, or an error listing them.
+  template <std::size_t N>
+  std::size_t choice(const node& n, const std::string_view (&names)[N]) const {
+    static_assert(N >= 2);
+    const std::string word = string(n);
+    for (std::size_t i = 0; i < N; ++i)
+      if (word == names[i]) return i;
+    std::string list;
+    for (std::size_t i = 0; i < N; ++i)
+      list += (i == 0 ? "'" : i + 1 == N ? " or '" : ", '") + std::string(names[i]) + "'";
+    fail(n, "must be " + list + suggestion(word, names));
+  }
+
   bool boolean(const node& n) const {
     if (!n.v.is_boolean()) fail(n, "expected a boolean (true or false), got " + type_of(n.v));
     return n.v.get<bool>();
@@ -503,9 +538,20 @@ void read_radar(const reader& rd, const node& n, radar_parameters& radar) {
   radar.max_tracks = rd.int_value(rd.required(n, "max_tracks"), 1);
 }
 
-void read_kinematics(const reader& rd, const node& n, interceptor_kinematics& k) {
-  rd.allow_keys(n, {"launch_mass_kg", "specific_impulse_s", "phases", "reference_area_m2", "cd_vs_mach",
-                    "max_lateral_accel_mps2", "navigation_ratio", "augmented_pn"});
+// The keys of a section and the keys one format adds to it.
+std::vector<std::string_view> with(std::initializer_list<std::string_view> keys,
+                                   std::initializer_list<std::string_view> extra) {
+  std::vector<std::string_view> all(keys);
+  all.insert(all.end(), extra);
+  return all;
+}
+
+// The 3-DOF kinematics; `extra_keys` are keys the caller reads (format 2: "model").
+void read_kinematics(const reader& rd, const node& n, interceptor_kinematics& k,
+                     std::initializer_list<std::string_view> extra_keys = {}) {
+  rd.allow_keys(n, with({"launch_mass_kg", "specific_impulse_s", "phases", "reference_area_m2", "cd_vs_mach",
+                         "max_lateral_accel_mps2", "navigation_ratio", "augmented_pn"},
+                        extra_keys));
   k.launch_mass_kg = rd.number(rd.required(n, "launch_mass_kg"), positive());
   k.specific_impulse_s = rd.number(rd.required(n, "specific_impulse_s"), positive());
 
@@ -566,33 +612,66 @@ void read_envelope(const reader& rd, const node& n, envelope_limits& e) {
   e.min_speed_mps = rd.number(rd.required(n, "min_speed_mps"), closed(0.0, max_speed_mps));
 }
 
-void read_pk(const reader& rd, const node& n, scenario& sc) {
+// A `pk` object: the default, per-class entries (indexed like `classes`) and the kill model.
+void read_pk(const reader& rd, const node& n, const std::vector<threat_class>& classes, double& pk_default,
+             std::vector<double>& pk_by_class, kill_model& kill) {
   rd.allow_keys(n, {"default", "by_class", "edge", "common_mode_correlation"});
-  sc.battery.pk_default = rd.pk(rd.required(n, "default"));
-  sc.pk_by_class.assign(sc.classes.size(), sc.battery.pk_default);
+  pk_default = rd.pk(rd.required(n, "default"));
+  pk_by_class.assign(classes.size(), pk_default);
   if (const auto by = rd.optional(n, "by_class")) {
-    rd.expect_object(*by);
     std::vector<std::string> names;
-    for (const auto& cls : sc.classes) names.push_back(cls.name);
-    for (const auto& [key, value] : by->v.items()) {
-      const node entry{value, by->ptr + "/" + pointer_token(key)};
-      if (key == "$comment") {
-        rd.string(entry);
-        continue;
-      }
-      const int index = sc.class_index(key);
-      if (index < 0) rd.fail(entry, "unknown threat class '" + key + "'" + suggestion(key, names));
-      sc.pk_by_class[static_cast<std::size_t>(index)] = rd.pk(entry);
-    }
+    for (const auto& cls : classes) names.push_back(cls.name);
+    rd.for_each_named(*by, "class", [&](const std::string& key, const node& entry) {
+      const auto it = std::find(names.begin(), names.end(), key);
+      if (it == names.end()) rd.fail(entry, "unknown threat class '" + key + "'" + suggestion(key, names));
+      pk_by_class[static_cast<std::size_t>(it - names.begin())] = rd.pk(entry);
+    });
   }
-  sc.battery.kill = kill_model{};
+  kill = kill_model{};
   if (const auto edge = rd.optional(n, "edge")) {
     rd.allow_keys(*edge, {"start_fraction", "factor"});
-    sc.battery.kill.edge_start_fraction = rd.number(rd.required(*edge, "start_fraction"), left_open(0.0, 1.0));
-    sc.battery.kill.edge_factor = rd.number(rd.required(*edge, "factor"), closed(0.0, 1.0));
+    kill.edge_start_fraction = rd.number(rd.required(*edge, "start_fraction"), left_open(0.0, 1.0));
+    kill.edge_factor = rd.number(rd.required(*edge, "factor"), closed(0.0, 1.0));
   }
   if (const auto c = rd.optional(n, "common_mode_correlation"))
-    sc.battery.kill.common_mode_correlation = rd.number(*c, closed(0.0, 1.0));
+    kill.common_mode_correlation = rd.number(*c, closed(0.0, 1.0));
+}
+
+void read_fire_control(const reader& rd, const node& n, fire_control_parameters& fc) {
+  rd.allow_keys(n, {"max_engaged_targets", "max_interceptors_in_flight", "reaction_time_s", "launch_interval_s"});
+  fc.max_engaged_targets = rd.int_value(rd.required(n, "max_engaged_targets"), 1);
+  fc.max_interceptors_in_flight = rd.int_value(rd.required(n, "max_interceptors_in_flight"), 1);
+  fc.reaction_time_s = rd.number(rd.required(n, "reaction_time_s"), closed(0.0, max_time_s));
+  fc.launch_interval_s = rd.number(rd.required(n, "launch_interval_s"), closed(0.0, max_time_s));
+}
+
+// Launchers; `extra_keys` are keys the caller reads (format 2: "interceptor").
+void read_launchers(const reader& rd, const node& n, launcher_parameters& l,
+                    std::initializer_list<std::string_view> extra_keys = {}) {
+  rd.allow_keys(n, with({"count", "ready_per_launcher", "reload_time_s", "reload_rounds"}, extra_keys));
+  l.count = rd.int_value(rd.required(n, "count"), 1, 100000);
+  l.ready_per_launcher = rd.int_value(rd.required(n, "ready_per_launcher"), 1, 10000);
+  l.reload_time_s = rd.number(rd.required(n, "reload_time_s"), closed(0.0, max_time_s));
+  l.reload_rounds = rd.int_value(rd.required(n, "reload_rounds"), 0);
+}
+
+void read_doctrine(const reader& rd, const node& n, doctrine_parameters& d) {
+  rd.allow_keys(n, {"mode", "salvo_size", "kill_assessment_s", "max_salvos_per_threat"});
+  static constexpr std::string_view modes[] = {"shoot-look-shoot", "shoot-shoot"};
+  d.mode = rd.choice(rd.required(n, "mode"), modes) == 0 ? doctrine_mode::shoot_look_shoot : doctrine_mode::shoot_shoot;
+  d.salvo_size = rd.int_value(rd.required(n, "salvo_size"), 1, max_salvo_size);
+  d.kill_assessment_s = rd.number(rd.required(n, "kill_assessment_s"), closed(0.0, max_time_s));
+  d.max_salvos_per_threat = rd.int_value(rd.required(n, "max_salvos_per_threat"), 1);
+}
+
+// A salvo must fit in the rounds that hold it (`magazine`, which `rounds_text`
+// describes) and in the interceptors in flight.
+void check_salvo(const reader& rd, const node& doctrine, const doctrine_parameters& d, int magazine,
+                 const std::string& rounds_text, const fire_control_parameters& fc) {
+  const node salvo = rd.required(doctrine, "salvo_size");
+  if (d.salvo_size > magazine) rd.fail(salvo, "must be <= " + rounds_text);
+  if (d.salvo_size > fc.max_interceptors_in_flight)
+    rd.fail(salvo, fmt::format("must be <= fire_control max_interceptors_in_flight ({})", fc.max_interceptors_in_flight));
 }
 
 void read_battery(const reader& rd, const node& n, scenario& sc) {
@@ -600,45 +679,20 @@ void read_battery(const reader& rd, const node& n, scenario& sc) {
   auto& b = sc.battery;
   b.position_en_m = rd.position(rd.required(n, "position_m"));
   read_radar(rd, rd.required(n, "radar"), b.radar);
-
-  const node fc = rd.required(n, "fire_control");
-  rd.allow_keys(fc, {"max_engaged_targets", "max_interceptors_in_flight", "reaction_time_s", "launch_interval_s"});
-  b.fire_control.max_engaged_targets = rd.int_value(rd.required(fc, "max_engaged_targets"), 1);
-  b.fire_control.max_interceptors_in_flight = rd.int_value(rd.required(fc, "max_interceptors_in_flight"), 1);
-  b.fire_control.reaction_time_s = rd.number(rd.required(fc, "reaction_time_s"), closed(0.0, max_time_s));
-  b.fire_control.launch_interval_s = rd.number(rd.required(fc, "launch_interval_s"), closed(0.0, max_time_s));
-
-  const node ln = rd.required(n, "launchers");
-  rd.allow_keys(ln, {"count", "ready_per_launcher", "reload_time_s", "reload_rounds"});
-  b.launchers.count = rd.int_value(rd.required(ln, "count"), 1, 100000);
-  b.launchers.ready_per_launcher = rd.int_value(rd.required(ln, "ready_per_launcher"), 1, 10000);
-  b.launchers.reload_time_s = rd.number(rd.required(ln, "reload_time_s"), closed(0.0, max_time_s));
-  b.launchers.reload_rounds = rd.int_value(rd.required(ln, "reload_rounds"), 0);
+  read_fire_control(rd, rd.required(n, "fire_control"), b.fire_control);
+  read_launchers(rd, rd.required(n, "launchers"), b.launchers);
 
   const node ic = rd.required(n, "interceptor");
   rd.allow_keys(ic, {"kinematics", "envelope", "pk"});
   read_kinematics(rd, rd.required(ic, "kinematics"), b.interceptor);
   read_envelope(rd, rd.required(ic, "envelope"), b.envelope);
-  read_pk(rd, rd.required(ic, "pk"), sc);
+  read_pk(rd, rd.required(ic, "pk"), sc.classes, b.pk_default, sc.pk_by_class, b.kill);
 
   const node d = rd.required(n, "doctrine");
-  rd.allow_keys(d, {"mode", "salvo_size", "kill_assessment_s", "max_salvos_per_threat"});
-  const node mode = rd.required(d, "mode");
-  const std::string m = rd.string(mode);
-  static constexpr std::string_view modes[] = {"shoot-look-shoot", "shoot-shoot"};
-  if (m == modes[0]) b.doctrine.mode = doctrine_mode::shoot_look_shoot;
-  else if (m == modes[1]) b.doctrine.mode = doctrine_mode::shoot_shoot;
-  else rd.fail(mode, "must be 'shoot-look-shoot' or 'shoot-shoot'" + suggestion(m, modes));
-  const node salvo = rd.required(d, "salvo_size");
-  b.doctrine.salvo_size = rd.int_value(salvo, 1, max_salvo_size);
+  read_doctrine(rd, d, b.doctrine);
   const int magazine = b.launchers.count * b.launchers.ready_per_launcher;
-  if (b.doctrine.salvo_size > magazine)
-    rd.fail(salvo, fmt::format("must be <= the rounds the launchers hold (count x ready_per_launcher = {})", magazine));
-  if (b.doctrine.salvo_size > b.fire_control.max_interceptors_in_flight)
-    rd.fail(salvo, fmt::format("must be <= fire_control max_interceptors_in_flight ({})",
-                               b.fire_control.max_interceptors_in_flight));
-  b.doctrine.kill_assessment_s = rd.number(rd.required(d, "kill_assessment_s"), closed(0.0, max_time_s));
-  b.doctrine.max_salvos_per_threat = rd.int_value(rd.required(d, "max_salvos_per_threat"), 1);
+  check_salvo(rd, d, b.doctrine, magazine,
+              fmt::format("the rounds the launchers hold (count x ready_per_launcher = {})", magazine), b.fire_control);
 }
 
 // Cruise heights a class (or a group of it) may take: below the pop-up height if it has one.
@@ -647,19 +701,27 @@ interval cruise_height_range(const threat_class& cls) {
   return closed(0.0, max_height_m);
 }
 
-void read_class(const reader& rd, const node& n, threat_class& cls, threat_class_defaults& defaults) {
+// A key that only a later format reads.
+void only_in_format_2(const reader& rd, const node& n, std::string_view key, int format) {
+  if (format >= 2) return;
+  if (const auto k = rd.optional(n, key)) rd.fail(*k, fmt::format("'{}' is a format 2 key (\"samsim\": 2)", key));
+}
+
+void read_class(const reader& rd, const node& n, int format, threat_class& cls, threat_class_defaults& defaults) {
   rd.allow_keys(n, {"trajectory", "rcs_m2", "swerling", "leak_distance_m", "speed_mps", "height_m", "terminal",
-                    "flight_time_s", "apogee_m"});
-  const node traj = rd.required(n, "trajectory");
-  const std::string t = rd.string(traj);
+                    "flight_time_s", "apogee_m", "priority", "cost"});
+  only_in_format_2(rd, n, "cost", format);
   static constexpr std::string_view kinds[] = {"straight", "ballistic"};
-  if (t == kinds[0]) cls.trajectory = trajectory_kind::straight;
-  else if (t == kinds[1]) cls.trajectory = trajectory_kind::ballistic;
-  else rd.fail(traj, "must be 'straight' or 'ballistic'" + suggestion(t, kinds));
+  cls.trajectory =
+      rd.choice(rd.required(n, "trajectory"), kinds) == 0 ? trajectory_kind::straight : trajectory_kind::ballistic;
 
   cls.rcs_m2 = rd.number(rd.required(n, "rcs_m2"), positive());
   cls.swerling = static_cast<swerling_case>(rd.int_value(rd.required(n, "swerling"), 0, 4));
   cls.leak_distance_m = rd.number(rd.required(n, "leak_distance_m"), closed(0.0, max_distance_m));
+  cls.priority = 0;
+  if (const auto p = rd.optional(n, "priority")) cls.priority = rd.int_value(*p, -max_priority, max_priority);
+  cls.cost = 0.0;
+  if (const auto c = rd.optional(n, "cost")) cls.cost = rd.number(*c, closed(0.0, max_cost));
 
   const auto not_for = [&](std::string_view key, const char* kind) {
     if (const auto k = rd.optional(n, key)) rd.fail(*k, fmt::format("not used by {} classes", kind));
@@ -675,12 +737,8 @@ void read_class(const reader& rd, const node& n, threat_class& cls, threat_class
     cls.terminal = terminal_kind::none;
     if (const auto term = rd.optional(n, "terminal")) {
       rd.allow_keys(*term, {"kind", "distance_m", "height_m"});
-      const node kind = rd.required(*term, "kind");
-      const std::string k = rd.string(kind);
       static constexpr std::string_view terminals[] = {"pop_up", "dive"};
-      if (k == terminals[0]) cls.terminal = terminal_kind::pop_up;
-      else if (k == terminals[1]) cls.terminal = terminal_kind::dive;
-      else rd.fail(kind, "must be 'pop_up' or 'dive'" + suggestion(k, terminals));
+      cls.terminal = rd.choice(rd.required(*term, "kind"), terminals) == 0 ? terminal_kind::pop_up : terminal_kind::dive;
       cls.terminal_distance_m = rd.number(rd.required(*term, "distance_m"), left_open(0.0, max_distance_m));
       if (cls.terminal == terminal_kind::pop_up) {
         const double cruise = typical_max(defaults.height_m);
@@ -700,16 +758,51 @@ void read_class(const reader& rd, const node& n, threat_class& cls, threat_class
     const auto ap = rd.optional(n, "apogee_m");
     if (ft && ap) rd.fail(*ap, "give only one of 'flight_time_s' or 'apogee_m'");
     if (!ft && !ap) rd.fail_at(n.ptr + "/flight_time_s", "missing required key (give 'flight_time_s' or 'apogee_m')");
-    cls.flight_time_s = ft ? rd.number(*ft, left_open(0.0, max_time_s)) : 0.0;
-    cls.apogee_height_m = ap ? rd.number(*ap, left_open(0.0, max_distance_m)) : 0.0;
+    // The flat-earth constant-g parabola holds up to these (docs/scenario.md).
+    const std::string beyond = "beyond it the flat-earth constant-g ballistic model does not hold";
+    cls.flight_time_s = ft ? rd.number(*ft, left_open(0.0, max_ballistic_flight_time_s()),
+                                       fmt::format(" (the flight time to a {} m apogee, sqrt(8 H / g); {})",
+                                                   format_number(max_ballistic_apogee_m), beyond))
+                           : 0.0;
+    cls.apogee_height_m = ap ? rd.number(*ap, left_open(0.0, max_ballistic_apogee_m), " (" + beyond + ")") : 0.0;
     defaults.speed_mps = random_value::fixed(0.0);
     defaults.height_m = random_value::fixed(0.0);
   }
 }
 
+// The position a target stands at.
+Eigen::Vector2d target_position(const scenario& sc, const target_ref& t) {
+  const auto i = static_cast<std::size_t>(t.index);
+  return t.type == target_ref::kind::asset ? sc.assets[i].position_en_m : sc.batteries[i].position_en_m;
+}
+
+void read_target(const reader& rd, const node& n, const scenario& sc, raid_group& g) {
+  g.target = target_ref{};
+  if (const auto t = rd.optional(n, "target")) {
+    const std::string name = rd.string(*t);
+    if (const int a = sc.asset_index(name); a >= 0) {
+      g.target = {target_ref::kind::asset, a};
+    } else if (const int b = sc.battery_index(name); b >= 0) {
+      g.target = {target_ref::kind::battery, b};
+    } else {
+      std::vector<std::string> names;
+      for (const auto& x : sc.assets) names.push_back(x.name);
+      for (const auto& x : sc.batteries) names.push_back(x.name);
+      rd.fail(*t, "unknown target '" + name + "': not an asset or a battery" + suggestion(name, names));
+    }
+  }
+  g.aim_en_m = target_position(sc, g.target);
+}
+
 void read_group(const reader& rd, const node& n, scenario& sc, raid_group& g) {
   rd.allow_keys(n, {"class", "count", "launch_time_s", "bearing_deg", "start_range_m", "height_m", "speed_mps",
-                    "aim_point_m"});
+                    "aim_point_m", "target"});
+  if (sc.format >= 2) {
+    if (const auto a = rd.optional(n, "aim_point_m"))
+      rd.fail(*a, "not used in format 2: a group's threats aim at its 'target' (an asset or a battery)");
+  } else {
+    only_in_format_2(rd, n, "target", sc.format);
+  }
   const node cn = rd.required(n, "class");
   const std::string name = rd.string(cn);
   g.class_index = sc.class_index(name);
@@ -722,8 +815,15 @@ void read_group(const reader& rd, const node& n, scenario& sc, raid_group& g) {
   g.count = rd.count(rd.required(n, "count"));
   g.launch_time_s = rd.random(rd.required(n, "launch_time_s"), closed(0.0, max_time_s));
   g.bearing_deg = rd.random(rd.required(n, "bearing_deg"), any_finite());
-  g.start_range_m = rd.random(rd.required(n, "start_range_m"), left_open(cls.leak_distance_m, max_distance_m),
-                              fmt::format(" (beyond class '{}' leak_distance_m)", cls.name));
+  if (cls.trajectory == trajectory_kind::ballistic)
+    g.start_range_m = rd.random(rd.required(n, "start_range_m"),
+                                left_open(cls.leak_distance_m, max_ballistic_ground_range_m),
+                                fmt::format(" (beyond class '{}' leak_distance_m; a ballistic ground range beyond {} m "
+                                            "is outside the flat-earth model)",
+                                            cls.name, format_number(max_ballistic_ground_range_m)));
+  else
+    g.start_range_m = rd.random(rd.required(n, "start_range_m"), left_open(cls.leak_distance_m, max_distance_m),
+                                fmt::format(" (beyond class '{}' leak_distance_m)", cls.name));
   g.height_m.reset();
   g.speed_mps.reset();
   if (const auto h = rd.optional(n, "height_m")) {
@@ -735,8 +835,156 @@ void read_group(const reader& rd, const node& n, scenario& sc, raid_group& g) {
     if (cls.trajectory != trajectory_kind::straight) rd.fail(*s, "only used by straight-trajectory classes");
     g.speed_mps = rd.random(*s, left_open(0.0, max_speed_mps));
   }
-  g.aim_en_m = sc.defended_asset_en_m;
-  if (const auto a = rd.optional(n, "aim_point_m")) g.aim_en_m = rd.position(*a);
+  if (sc.format >= 2) {
+    read_target(rd, n, sc, g);
+  } else {
+    g.aim_en_m = sc.defended_asset_en_m;
+    if (const auto a = rd.optional(n, "aim_point_m")) g.aim_en_m = rd.position(*a);
+  }
+}
+
+// ---- format 2 sections ----------------------------------------------------------
+
+// A name that must be new among `taken` (nodes of earlier names of one kind).
+void check_new_name(const reader& rd, const node& name_node, const std::string& name, const char* kind,
+                    const std::vector<std::pair<std::string, std::string>>& taken) {
+  for (const auto& [other, ptr] : taken)
+    if (other == name) rd.fail(name_node, fmt::format("duplicate {} name '{}' (also at {})", kind, name, ptr));
+}
+
+void read_assets(const reader& rd, const node& n, scenario& sc) {
+  if (!n.v.is_array()) rd.fail(n, "expected an array of assets, got " + reader::type_of(n.v));
+  if (n.v.empty()) rd.fail(n, "must list at least one asset");
+  std::vector<std::pair<std::string, std::string>> names;
+  for (std::size_t i = 0; i < n.v.size(); ++i) {
+    const node a = reader::element(n, i);
+    rd.allow_keys(a, {"name", "position_m", "value"});
+    asset x;
+    const node name = rd.required(a, "name");
+    x.name = rd.string(name);
+    if (x.name.empty()) rd.fail(name, "must not be empty");
+    check_new_name(rd, name, x.name, "asset", names);
+    names.emplace_back(x.name, name.ptr);
+    x.position_en_m = rd.position(rd.required(a, "position_m"));
+    if (const auto v = rd.optional(a, "value")) x.value = rd.number(*v, left_open(0.0, max_value));
+    sc.assets.push_back(std::move(x));
+  }
+}
+
+void read_interceptor_type(const reader& rd, const node& n, const std::vector<threat_class>& classes,
+                           interceptor_type& t) {
+  rd.allow_keys(n, {"kinematics", "envelope", "pk", "cost"});
+  const node k = rd.required(n, "kinematics");
+  rd.expect_object(k);
+  static constexpr std::string_view models[] = {"3dof", "average_speed"};
+  std::optional<node> speed;
+  if (rd.choice(rd.required(k, "model"), models) == 0) {
+    t.model = kinematics_model::three_dof;
+    read_kinematics(rd, k, t.kinematics, {"model"});
+  } else {
+    t.model = kinematics_model::average_speed;
+    rd.allow_keys(k, {"model", "speed_mps"});
+    speed.emplace(rd.required(k, "speed_mps"));
+    t.average_speed_mps = rd.number(*speed, left_open(0.0, max_speed_mps));
+  }
+  read_envelope(rd, rd.required(n, "envelope"), t.envelope);
+  if (speed && t.average_speed_mps < t.envelope.min_speed_mps)
+    rd.fail(*speed, fmt::format("must be >= envelope min_speed_mps ({}): an average_speed type arrives at this speed",
+                                format_number(t.envelope.min_speed_mps)));
+  read_pk(rd, rd.required(n, "pk"), classes, t.pk_default, t.pk_by_class, t.kill);
+  t.cost_per_round = 0.0;
+  if (const auto c = rd.optional(n, "cost")) t.cost_per_round = rd.number(*c, closed(0.0, max_cost));
+}
+
+void read_interceptors(const reader& rd, const node& n, scenario& sc) {
+  rd.for_each_named(n, "interceptor type", [&](const std::string& key, const node& entry) {
+    interceptor_type t;
+    t.name = key;
+    read_interceptor_type(rd, entry, sc.classes, t);
+    sc.interceptors.push_back(std::move(t));
+  });
+  if (sc.interceptors.empty()) rd.fail(n, "must define at least one interceptor type");
+}
+
+// A battery's keys other than its name (read_batteries checks the keys and the name).
+void read_site(const reader& rd, const node& n, const scenario& sc, battery_site& b) {
+  b.position_en_m = rd.position(rd.required(n, "position_m"));
+  if (const auto r = rd.optional(n, "ready_time_s")) b.ready_time_s = rd.number(*r, closed(0.0, max_time_s));
+  if (const auto v = rd.optional(n, "value")) b.value = rd.number(*v, left_open(0.0, max_value));
+  read_radar(rd, rd.required(n, "radar"), b.radar);
+  read_fire_control(rd, rd.required(n, "fire_control"), b.fire_control);
+  const node d = rd.required(n, "doctrine");
+  read_doctrine(rd, d, b.doctrine);
+
+  const node ln = rd.required(n, "launchers");
+  if (!ln.v.is_array()) rd.fail(ln, "expected an array of launcher groups, got " + reader::type_of(ln.v));
+  if (ln.v.empty()) rd.fail(ln, "must list at least one launcher group");
+  std::vector<std::string> type_names;
+  for (const auto& t : sc.interceptors) type_names.push_back(t.name);
+  for (std::size_t i = 0; i < ln.v.size(); ++i) {
+    const node l = reader::element(ln, i);
+    launcher_group g;
+    read_launchers(rd, l, g.launchers, {"interceptor"});
+    const node type = rd.required(l, "interceptor");
+    const std::string name = rd.string(type);
+    g.interceptor_type = sc.interceptor_index(name);
+    if (g.interceptor_type < 0)
+      rd.fail(type, "unknown interceptor type '" + name + "'" + suggestion(name, type_names));
+    for (std::size_t j = 0; j < b.launchers.size(); ++j)
+      if (b.launchers[j].interceptor_type == g.interceptor_type)
+        rd.fail(type, fmt::format("type '{}' already has launchers in this battery ({}/{}): list each type once per "
+                                  "battery",
+                                  name, ln.ptr, j));
+    const int magazine = g.launchers.count * g.launchers.ready_per_launcher;
+    check_salvo(rd, d, b.doctrine, magazine,
+                fmt::format("the rounds of every launcher group ({}: count x ready_per_launcher = {}): a salvo is "
+                            "of one type",
+                            l.ptr, magazine),
+                b.fire_control);
+    b.launchers.push_back(g);
+  }
+}
+
+void read_batteries(const reader& rd, const node& n, scenario& sc) {
+  if (!n.v.is_array()) rd.fail(n, "expected an array of batteries, got " + reader::type_of(n.v));
+  if (n.v.empty()) rd.fail(n, "must list at least one battery");
+  std::vector<std::pair<std::string, std::string>> names, asset_names;
+  for (std::size_t i = 0; i < sc.assets.size(); ++i)
+    asset_names.emplace_back(sc.assets[i].name, fmt::format("/assets/{}/name", i));
+  for (std::size_t i = 0; i < n.v.size(); ++i) {
+    const node b = reader::element(n, i);
+    rd.allow_keys(b, {"name", "position_m", "ready_time_s", "value", "radar", "fire_control", "doctrine", "launchers"});
+    battery_site site;
+    const node name = rd.required(b, "name");
+    site.name = rd.string(name);
+    if (site.name.empty()) rd.fail(name, "must not be empty");
+    check_new_name(rd, name, site.name, "battery", names);
+    for (const auto& [other, ptr] : asset_names)
+      if (other == site.name)
+        rd.fail(name, fmt::format("'{}' is also an asset's name ({}): a raid target names either, so they must differ",
+                                  site.name, ptr));
+    names.emplace_back(site.name, name.ptr);
+    read_site(rd, b, sc, site);
+    sc.batteries.push_back(std::move(site));
+  }
+}
+
+void read_network(const reader& rd, const node& n, network_parameters& net) {
+  rd.allow_keys(n, {"shared_tracks", "latency_s"});
+  if (const auto s = rd.optional(n, "shared_tracks")) net.shared_tracks = rd.boolean(*s);
+  if (const auto l = rd.optional(n, "latency_s")) net.latency_s = rd.number(*l, closed(0.0, max_time_s));
+}
+
+void read_fire_distribution(const reader& rd, const node& n, fire_distribution_settings& fd) {
+  rd.allow_keys(n, {"priority", "selection"});
+  if (const auto p = rd.optional(n, "priority")) {
+    static constexpr std::string_view names[] = {"earliest_arrival", "asset_value"};
+    fd.priority = *parse_priority_rule(names[rd.choice(*p, names)]);
+  }
+  if (const auto s = rd.optional(n, "selection")) {
+    static constexpr std::string_view names[] = {"earliest_intercept", "cheapest"};
+    fd.selection = *parse_selection_rule(names[rd.choice(*s, names)]);
+  }
 }
 
 // ---- code-level validation ----------------------------------------------------
@@ -790,21 +1038,105 @@ void check_count(const random_count& c, const std::string& what) {
   }
 }
 
-// Scenario-level checks: class names, per-class tables, raid references, Monte Carlo settings.
-void validate_cross_references(const scenario& sc) {
+// ---- runaway inputs ----------------------------------------------------------------
+
+// The most extreme values a random input can draw: random_stream::uniform()
+// lies in [min_stream_uniform, max_stream_uniform] and every sample is
+// monotone in its uniform.
+double least_draw(const random_value& r) { return r.sample(min_stream_uniform); }
+double greatest_draw(const random_value& r) { return r.sample(max_stream_uniform); }
+std::int64_t greatest_count(const random_count& c) { return c.sample(max_stream_uniform); }
+
+// A raid a trial cannot run (too many threats, a flight of too many radar
+// looks) or a ballistic flight outside its model, with what to blame.
+struct runaway_issue {
+  enum class key { groups, count, speed_mps, start_range_m, scan_period_s };
+  key at = key::groups;
+  std::size_t group = 0;
+  std::size_t radar = 0;  ///< for scan_period_s: the battery (0 for format 1)
+  std::string reason;
+};
+
+// The radars of a scenario: the format 2 batteries', else the format 1 battery's.
+std::vector<const radar_parameters*> radars_of(const scenario& sc) {
+  std::vector<const radar_parameters*> radars;
+  if (sc.format >= 2 || !sc.batteries.empty())
+    for (const auto& b : sc.batteries) radars.push_back(&b.radar);
+  else
+    radars.push_back(&sc.battery.radar);
+  return radars;
+}
+
+std::optional<runaway_issue> find_runaway(const scenario& sc) {
+  using key = runaway_issue::key;
+  const auto& groups = sc.raid.groups;
+  // Each group draws from its own raid sub-stream, and each threat of a trial from its own.
+  if (groups.size() > max_sub_streams)
+    return runaway_issue{key::groups, max_sub_streams, 0,
+                         fmt::format("the raid has {} groups; at most {} are supported", groups.size(), max_sub_streams)};
+  std::int64_t most_threats = 0;
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    const std::int64_t most = greatest_count(groups[gi].count);
+    most_threats += most;
+    if (most_threats >= static_cast<std::int64_t>(max_sub_streams))
+      return runaway_issue{key::count, gi, 0,
+                           fmt::format("raid groups 0-{} can draw {} threats in one trial (this group up to {}); a trial "
+                                       "supports at most {}",
+                                       gi, most_threats, most, max_sub_streams - 1)};
+  }
+  const auto radars = radars_of(sc);
+  std::size_t fastest = 0;  // the radar with the shortest scan period looks most often
+  for (std::size_t r = 1; r < radars.size(); ++r)
+    if (radars[r]->scan_period_s < radars[fastest]->scan_period_s) fastest = r;
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    const raid_group& g = groups[gi];
+    const threat_class& cls = sc.classes[static_cast<std::size_t>(g.class_index)];
+    const double range_m = greatest_draw(g.start_range_m);
+    double flight_s = 0.0, slowest_mps = 0.0;
+    if (cls.trajectory == trajectory_kind::ballistic) {
+      if (range_m > max_ballistic_ground_range_m)
+        return runaway_issue{key::start_range_m, gi, 0,
+                             fmt::format("a threat of ballistic class '{}' can start {} m from its aim point; beyond {} m "
+                                         "the flat-earth constant-g ballistic model does not hold",
+                                         cls.name, format_number(range_m), format_number(max_ballistic_ground_range_m))};
+      const double t_s = cls.flight_time_s > 0.0 ? cls.flight_time_s
+                                                 : std::sqrt(8.0 * cls.apogee_height_m / units::standard_gravity_mps2);
+      flight_s = t_s * (range_m - cls.leak_distance_m) / range_m;  // launch to leak
+    } else {
+      const random_value& speed =
+          g.speed_mps ? *g.speed_mps : sc.raid.class_defaults[static_cast<std::size_t>(g.class_index)].speed_mps;
+      slowest_mps = least_draw(speed);
+      flight_s = (range_m - cls.leak_distance_m) / slowest_mps;
+    }
+    if (radars.empty()) continue;
+    const double period_s = radars[fastest]->scan_period_s;
+    const double looks = flight_s / period_s;
+    if (!(looks <= max_looks_per_threat)) {
+      const bool straight = cls.trajectory == trajectory_kind::straight;
+      const std::string flight =
+          straight ? fmt::format("from up to {} m at down to {:g} m/s to its leak distance of {} m",
+                                 format_number(range_m), slowest_mps, format_number(cls.leak_distance_m))
+                   : std::string("from launch to leak");
+      return runaway_issue{
+          straight ? key::speed_mps : key::scan_period_s, gi, fastest,
+          fmt::format("a threat of class '{}' can fly {:.4g} s {}: {:.4g} looks of a radar with scan_period_s {:g}, more "
+                      "than the limit of {} looks per threat per radar",
+                      cls.name, flight_s, flight, looks, period_s, format_number(max_looks_per_threat))};
+    }
+  }
+  return std::nullopt;
+}
+
+// ---- scenario-level checks -----------------------------------------------------------
+
+// Checks both formats share: classes, per-class defaults, raid groups, Monte Carlo settings.
+void validate_common(const scenario& sc) {
   if (sc.classes.empty()) invalid("no threat classes");
   for (std::size_t i = 0; i < sc.classes.size(); ++i) {
     if (sc.classes[i].name.empty()) invalid(fmt::format("class {} has an empty name", i));
     for (std::size_t j = 0; j < i; ++j)
       if (sc.classes[j].name == sc.classes[i].name) invalid("duplicate class name '" + sc.classes[i].name + "'");
   }
-  if (sc.pk_by_class.size() != sc.classes.size())
-    invalid(fmt::format("pk_by_class has {} entries for {} classes", sc.pk_by_class.size(), sc.classes.size()));
-  for (std::size_t i = 0; i < sc.pk_by_class.size(); ++i)
-    if (!(sc.pk_by_class[i] >= 0.0 && sc.pk_by_class[i] <= 1.0))
-      invalid(fmt::format("pk_by_class[{}] ({}) = {} outside [0, 1]", i, sc.classes[i].name, sc.pk_by_class[i]));
-  if (!(sc.battery.pk_default >= 0.0 && sc.battery.pk_default <= 1.0))
-    invalid(fmt::format("battery pk_default = {} outside [0, 1]", sc.battery.pk_default));
   if (sc.raid.class_defaults.size() != sc.classes.size())
     invalid(fmt::format("raid.class_defaults has {} entries for {} classes", sc.raid.class_defaults.size(),
                         sc.classes.size()));
@@ -837,20 +1169,91 @@ void validate_cross_references(const scenario& sc) {
     }
     if (!g.aim_en_m.allFinite()) invalid(what + " aim point is not finite");
   }
-  // Each threat of a trial draws from its own sub-streams, of which there are 2^20.
-  std::int64_t most_threats = 0;
-  for (const auto& g : sc.raid.groups) most_threats += g.count.upper_hint();
-  if (most_threats >= static_cast<std::int64_t>(max_sub_streams))
-    invalid(fmt::format("the raid can hold {} threats in a trial; at most {} are supported", most_threats,
-                        max_sub_streams - 1));
   const auto& mc = sc.monte_carlo;
   if (mc.trials < 1 || mc.trials > 1000000000u) invalid(fmt::format("monte_carlo trials {} outside [1, 1e9]", mc.trials));
   if (!(mc.confidence > 0.0 && mc.confidence < 1.0))
     invalid(fmt::format("monte_carlo confidence {} outside (0, 1)", mc.confidence));
   if (!(mc.target_halfwidth >= 0.0 && mc.target_halfwidth < 0.5))
     invalid(fmt::format("monte_carlo target_halfwidth {} outside [0, 0.5)", mc.target_halfwidth));
+}
+
+// The format 1 battery and its per-class Pk.
+void validate_single_battery(const scenario& sc) {
+  if (sc.pk_by_class.size() != sc.classes.size())
+    invalid(fmt::format("pk_by_class has {} entries for {} classes", sc.pk_by_class.size(), sc.classes.size()));
+  for (std::size_t i = 0; i < sc.pk_by_class.size(); ++i)
+    if (!(sc.pk_by_class[i] >= 0.0 && sc.pk_by_class[i] <= 1.0))
+      invalid(fmt::format("pk_by_class[{}] ({}) = {} outside [0, 1]", i, sc.classes[i].name, sc.pk_by_class[i]));
+  if (!(sc.battery.pk_default >= 0.0 && sc.battery.pk_default <= 1.0))
+    invalid(fmt::format("battery pk_default = {} outside [0, 1]", sc.battery.pk_default));
   if (!sc.defended_asset_en_m.allFinite() || !sc.battery.position_en_m.allFinite())
     invalid("defended asset or battery position is not finite");
+}
+
+// The format 2 fields: assets, interceptor types, batteries, network, raid targets.
+void validate_defended_area(const scenario& sc) {
+  const auto part = [](const std::string& what, const auto& check) {
+    try {
+      check();
+    } catch (const std::invalid_argument& e) {
+      invalid(what + ": " + e.what());
+    }
+  };
+  if (sc.assets.empty()) invalid("no assets");
+  if (sc.interceptors.empty()) invalid("no interceptor types");
+  if (sc.batteries.empty()) invalid("no batteries");
+  std::vector<std::string> target_names;  // assets and batteries share one name space (raid targets)
+  const auto new_name = [&](const std::string& name, const char* kind) {
+    if (std::find(target_names.begin(), target_names.end(), name) != target_names.end())
+      invalid(fmt::format("{} name '{}' is taken by an earlier asset or battery", kind, name));
+    target_names.push_back(name);
+  };
+  for (const auto& a : sc.assets) {
+    part("asset", [&] { validate(a); });
+    new_name(a.name, "asset");
+  }
+  for (std::size_t i = 0; i < sc.interceptors.size(); ++i) {
+    const auto& t = sc.interceptors[i];
+    part("interceptors", [&] { validate(t); });
+    if (t.pk_by_class.size() != sc.classes.size())
+      invalid(fmt::format("interceptor type '{}': pk_by_class has {} entries for {} classes", t.name,
+                          t.pk_by_class.size(), sc.classes.size()));
+    for (std::size_t j = 0; j < i; ++j)
+      if (sc.interceptors[j].name == t.name) invalid("duplicate interceptor type name '" + t.name + "'");
+  }
+  for (const auto& b : sc.batteries) {
+    part("battery '" + b.name + "' radar", [&] { validate(b.radar); });
+    part("batteries", [&] { validate(b); });
+    new_name(b.name, "battery");
+    for (const auto& g : b.launchers)
+      if (g.interceptor_type < 0 || static_cast<std::size_t>(g.interceptor_type) >= sc.interceptors.size())
+        invalid(fmt::format("battery '{}': launcher interceptor_type {} outside [0, {})", b.name, g.interceptor_type,
+                            sc.interceptors.size()));
+  }
+  if (!(std::isfinite(sc.network.latency_s) && sc.network.latency_s >= 0.0))
+    invalid(fmt::format("network latency_s = {} must be finite and >= 0", sc.network.latency_s));
+  for (std::size_t gi = 0; gi < sc.raid.groups.size(); ++gi) {
+    const target_ref& t = sc.raid.groups[gi].target;
+    const std::size_t n = t.type == target_ref::kind::asset ? sc.assets.size() : sc.batteries.size();
+    if (t.index < 0 || static_cast<std::size_t>(t.index) >= n)
+      invalid(fmt::format("raid group {}: target {} index {} outside [0, {})", gi,
+                          t.type == target_ref::kind::asset ? "asset" : "battery", t.index, n));
+    // Format 2 threats aim at their target; a format 1 scenario expanded keeps its aim points.
+    if (sc.format >= 2 && sc.raid.groups[gi].aim_en_m != target_position(sc, t))
+      invalid(fmt::format("raid group {}: aim_en_m ({}, {}) is not its target's position", gi,
+                          sc.raid.groups[gi].aim_en_m.x(), sc.raid.groups[gi].aim_en_m.y()));
+  }
+}
+
+void validate_cross_references(const scenario& sc) {
+  if (sc.format != 1 && sc.format != 2) invalid(fmt::format("format {} is not 1 or 2", sc.format));
+  validate_common(sc);
+  if (sc.format == 1) validate_single_battery(sc);
+  if (sc.format == 2 || !sc.batteries.empty()) validate_defended_area(sc);
+  if (const auto issue = find_runaway(sc)) {
+    static constexpr const char* keys[] = {"", " count", " speed_mps", " start_range_m", " (radar scan_period_s)"};
+    invalid(fmt::format("raid group {}{}: {}", issue->group, keys[static_cast<int>(issue->at)], issue->reason));
+  }
 }
 
 }  // namespace
@@ -875,117 +1278,19 @@ scenario_error::scenario_error(std::string source, std::string json_pointer, std
       value_(std::move(value)),
       reason_(std::move(reason)) {}
 
-int scenario::class_index(const std::string& class_name) const {
-  for (std::size_t i = 0; i < classes.size(); ++i)
-    if (classes[i].name == class_name) return static_cast<int>(i);
+namespace {
+template <typename T>
+int index_of(const std::vector<T>& items, const std::string& name) {
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].name == name) return static_cast<int>(i);
   return -1;
 }
+}  // namespace
 
-scenario parse_scenario(const nlohmann::json& document, const std::string& source) {
-  const reader rd(source);
-  const node root{document, ""};
-  rd.expect_object(root);
-  // The version first: a future format may have other keys.
-  if (const auto v = rd.optional(root, "samsim")) {
-    if (rd.integer(*v, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()) != 1)
-      rd.fail(*v, "unsupported format version (this samsim reads version 1)");
-  }
-  rd.allow_keys(root, {"samsim", "name", "description", "defended_asset", "battery", "threat_classes", "raid",
-                       "monte_carlo"});
-  rd.required(root, "samsim");
-
-  scenario sc;
-  const node name = rd.required(root, "name");
-  sc.name = rd.string(name);
-  if (sc.name.empty()) rd.fail(name, "must not be empty");
-  if (const auto d = rd.optional(root, "description")) sc.description = rd.string(*d);
-
-  const node asset = rd.required(root, "defended_asset");
-  rd.allow_keys(asset, {"position_m"});
-  sc.defended_asset_en_m = rd.position(rd.required(asset, "position_m"));
-
-  // Classes before the battery and the raid, which refer to them by name.
-  const node classes = rd.required(root, "threat_classes");
-  rd.expect_object(classes);
-  for (const auto& [key, value] : classes.v.items()) {
-    const node c{value, classes.ptr + "/" + pointer_token(key)};
-    if (key == "$comment") {
-      rd.string(c);
-      continue;
-    }
-    if (key.empty()) rd.fail(c, "class name must not be empty");
-    threat_class cls;
-    cls.name = key;
-    threat_class_defaults defaults;
-    read_class(rd, c, cls, defaults);
-    sc.classes.push_back(std::move(cls));
-    sc.raid.class_defaults.push_back(defaults);
-  }
-  if (sc.classes.empty()) rd.fail(classes, "must define at least one threat class");
-
-  const node battery = rd.required(root, "battery");
-  read_battery(rd, battery, sc);
-
-  const node raid = rd.required(root, "raid");
-  if (!raid.v.is_array()) rd.fail(raid, "expected an array of raid groups, got " + reader::type_of(raid.v));
-  if (raid.v.empty()) rd.fail(raid, "must list at least one raid group");
-  for (std::size_t i = 0; i < raid.v.size(); ++i) {
-    raid_group g;
-    read_group(rd, reader::element(raid, i), sc, g);
-    sc.raid.groups.push_back(g);
-  }
-
-  const node mc = rd.required(root, "monte_carlo");
-  rd.allow_keys(mc, {"trials", "seed", "confidence", "target_halfwidth"});
-  sc.monte_carlo.trials = static_cast<std::uint64_t>(rd.integer(rd.required(mc, "trials"), 1, 1000000000));
-  sc.monte_carlo.seed = rd.unsigned64(rd.required(mc, "seed"));
-  sc.monte_carlo.confidence = rd.number(rd.required(mc, "confidence"), open(0.0, 1.0));
-  sc.monte_carlo.target_halfwidth = 0.0;
-  if (const auto h = rd.optional(mc, "target_halfwidth")) sc.monte_carlo.target_halfwidth = rd.number(*h, open(0.0, 0.5));
-
-  // The model's own checks, mapped to the part of the document they concern.
-  const auto model_check = [&](const std::string& ptr, const auto& part) {
-    try {
-      validate(part);
-    } catch (const std::invalid_argument& e) {
-      rd.fail_at(ptr, e.what());
-    }
-  };
-  model_check("/battery/radar", sc.battery.radar);
-  model_check("/battery/interceptor/kinematics", sc.battery.interceptor);
-  model_check("/battery/interceptor/envelope", sc.battery.envelope);
-  model_check(battery.ptr, sc.battery);
-  for (const auto& cls : sc.classes) {
-    try {
-      validate(cls);
-    } catch (const std::invalid_argument& e) {
-      rd.fail_at(classes.ptr + "/" + pointer_token(cls.name), e.what());
-    }
-  }
-  try {
-    validate_cross_references(sc);
-  } catch (const std::invalid_argument& e) {
-    rd.fail_at("", e.what());
-  }
-  return sc;
-}
-
-scenario parse_scenario_text(const std::string& text, const std::string& source) {
-  return parse_scenario(parse_json_text(text, source, "empty scenario text"), source);
-}
-
-nlohmann::json read_scenario_json(const std::filesystem::path& path) { return read_json_file(path); }
-
-scenario load_scenario(const std::filesystem::path& path) { return parse_scenario(read_json_file(path), path.string()); }
-
-void validate(const scenario& sc) {
-  validate(sc.battery.radar);
-  validate(sc.battery.interceptor);
-  validate(sc.battery.envelope);
-  validate(sc.battery);
-  for (const auto& cls : sc.classes) validate(cls);
-  validate_cross_references(sc);
-}
+int scenario::class_index(const std::string& class_name) const { return index_of(classes, class_name); }
+int scenario::asset_index(const std::string& asset_name) const { return index_of(assets, asset_name); }
+int scenario::interceptor_index(const std::string& type_name) const { return index_of(interceptors, type_name); }
+int scenario::battery_index(const std::string& battery_name) const { return index_of(batteries, battery_name); }
 
 void expand_to_defended_area(scenario& sc) {
   if (!sc.batteries.empty()) return;
@@ -1015,5 +1320,193 @@ void expand_to_defended_area(scenario& sc) {
   sc.fire_distribution = fire_distribution_settings{};
   for (auto& g : sc.raid.groups) g.target = target_ref{target_ref::kind::asset, 0};
 }
+
+namespace {
+
+// Threat classes, keyed by name (numbered in name order); also fills the raid's class defaults.
+void read_classes(const reader& rd, const node& classes, scenario& sc) {
+  rd.for_each_named(classes, "class", [&](const std::string& key, const node& entry) {
+    threat_class cls;
+    cls.name = key;
+    threat_class_defaults defaults;
+    read_class(rd, entry, sc.format, cls, defaults);
+    sc.classes.push_back(std::move(cls));
+    sc.raid.class_defaults.push_back(defaults);
+  });
+  if (sc.classes.empty()) rd.fail(classes, "must define at least one threat class");
+}
+
+void read_raid(const reader& rd, const node& raid, scenario& sc) {
+  if (!raid.v.is_array()) rd.fail(raid, "expected an array of raid groups, got " + reader::type_of(raid.v));
+  if (raid.v.empty()) rd.fail(raid, "must list at least one raid group");
+  for (std::size_t i = 0; i < raid.v.size(); ++i) {
+    raid_group g;
+    read_group(rd, reader::element(raid, i), sc, g);
+    sc.raid.groups.push_back(g);
+  }
+}
+
+void read_monte_carlo(const reader& rd, const node& mc, monte_carlo_settings& m) {
+  rd.allow_keys(mc, {"trials", "seed", "confidence", "target_halfwidth"});
+  m.trials = static_cast<std::uint64_t>(rd.integer(rd.required(mc, "trials"), 1, 1000000000));
+  m.seed = rd.unsigned64(rd.required(mc, "seed"));
+  m.confidence = rd.number(rd.required(mc, "confidence"), open(0.0, 1.0));
+  m.target_halfwidth = 0.0;
+  if (const auto h = rd.optional(mc, "target_halfwidth")) m.target_halfwidth = rd.number(*h, open(0.0, 0.5));
+}
+
+// Top-level keys of the other format, named as such rather than as unknown keys.
+void reject_other_format_keys(const reader& rd, const node& root, int format) {
+  struct other {
+    std::string_view key;
+    int format;
+    const char* instead;
+  };
+  static constexpr other others[] = {
+      {"defended_asset", 1, "format 2 lists 'assets'"},
+      {"battery", 1, "format 2 lists 'batteries' and 'interceptors'"},
+      {"assets", 2, "format 1 has one 'defended_asset'"},
+      {"interceptors", 2, "format 1 has one 'battery' with its 'interceptor'"},
+      {"batteries", 2, "format 1 has one 'battery'"},
+      {"network", 2, "format 1 has one battery"},
+      {"fire_distribution", 2, "format 1 has one battery"},
+  };
+  for (const auto& o : others)
+    if (o.format != format)
+      if (const auto k = rd.optional(root, o.key))
+        rd.fail(*k, fmt::format("'{}' is a format {} key (\"samsim\": {}); {}", o.key, o.format, o.format, o.instead));
+}
+
+// The value at a pointer of the document, for errors found after reading.
+node at_pointer(const json& document, const std::string& ptr) { return {document.at(json::json_pointer(ptr)), ptr}; }
+
+// find_runaway's finding, at the key to blame.
+[[noreturn]] void fail_runaway(const reader& rd, const json& document, const scenario& sc, const runaway_issue& issue) {
+  using key = runaway_issue::key;
+  const std::string group = fmt::format("/raid/{}", issue.group);
+  switch (issue.at) {
+    case key::groups:
+      rd.fail_at("/raid", issue.reason);
+    case key::count:
+      rd.fail(at_pointer(document, group + "/count"), issue.reason);
+    case key::start_range_m:
+      rd.fail(at_pointer(document, group + "/start_range_m"), issue.reason);
+    case key::speed_mps: {
+      const raid_group& g = sc.raid.groups[issue.group];
+      const std::string ptr =
+          g.speed_mps ? group + "/speed_mps"
+                      : "/threat_classes/" + pointer_token(sc.classes[static_cast<std::size_t>(g.class_index)].name) +
+                            "/speed_mps";
+      rd.fail(at_pointer(document, ptr), issue.reason + fmt::format(" (raid group {})", issue.group));
+    }
+    case key::scan_period_s: {
+      const std::string ptr = sc.format >= 2 ? fmt::format("/batteries/{}/radar/scan_period_s", issue.radar)
+                                             : std::string("/battery/radar/scan_period_s");
+      rd.fail(at_pointer(document, ptr), issue.reason + fmt::format(" (raid group {})", issue.group));
+    }
+  }
+  rd.fail_at(group, issue.reason);
+}
+
+}  // namespace
+
+scenario parse_scenario(const nlohmann::json& document, const std::string& source) {
+  const reader rd(source);
+  const node root{document, ""};
+  rd.expect_object(root);
+  scenario sc;
+  // The version first: the formats have different keys.
+  if (const auto v = rd.optional(root, "samsim")) {
+    const auto version =
+        rd.integer(*v, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+    if (version != 1 && version != 2) rd.fail(*v, "unsupported format version (this samsim reads versions 1 and 2)");
+    sc.format = static_cast<int>(version);
+  }
+  reject_other_format_keys(rd, root, sc.format);
+  if (sc.format == 1)
+    rd.allow_keys(root, {"samsim", "name", "description", "defended_asset", "battery", "threat_classes", "raid",
+                         "monte_carlo"});
+  else
+    rd.allow_keys(root, {"samsim", "name", "description", "assets", "interceptors", "batteries", "network",
+                         "fire_distribution", "threat_classes", "raid", "monte_carlo"});
+  rd.required(root, "samsim");
+
+  const node name = rd.required(root, "name");
+  sc.name = rd.string(name);
+  if (sc.name.empty()) rd.fail(name, "must not be empty");
+  if (const auto d = rd.optional(root, "description")) sc.description = rd.string(*d);
+
+  std::optional<node> battery;
+  if (sc.format == 1) {
+    const node asset = rd.required(root, "defended_asset");
+    rd.allow_keys(asset, {"position_m"});
+    sc.defended_asset_en_m = rd.position(rd.required(asset, "position_m"));
+  }
+  // Classes before the batteries, the interceptor types and the raid, which refer to them by name.
+  const node classes = rd.required(root, "threat_classes");
+  read_classes(rd, classes, sc);
+  if (sc.format == 1) {
+    battery.emplace(rd.required(root, "battery"));
+    read_battery(rd, *battery, sc);
+  } else {
+    read_assets(rd, rd.required(root, "assets"), sc);
+    sc.defended_asset_en_m = sc.assets.front().position_en_m;
+    read_interceptors(rd, rd.required(root, "interceptors"), sc);
+    read_batteries(rd, rd.required(root, "batteries"), sc);
+    if (const auto net = rd.optional(root, "network")) read_network(rd, *net, sc.network);
+    if (const auto fd = rd.optional(root, "fire_distribution")) read_fire_distribution(rd, *fd, sc.fire_distribution);
+  }
+  read_raid(rd, rd.required(root, "raid"), sc);
+  read_monte_carlo(rd, rd.required(root, "monte_carlo"), sc.monte_carlo);
+
+  // The model's own checks, mapped to the part of the document they concern.
+  const auto model_check = [&](const std::string& ptr, const auto& part) {
+    try {
+      validate(part);
+    } catch (const std::invalid_argument& e) {
+      rd.fail_at(ptr, e.what());
+    }
+  };
+  if (sc.format == 1) {
+    model_check("/battery/radar", sc.battery.radar);
+    model_check("/battery/interceptor/kinematics", sc.battery.interceptor);
+    model_check("/battery/interceptor/envelope", sc.battery.envelope);
+    model_check(battery->ptr, sc.battery);
+  } else {
+    for (const auto& t : sc.interceptors) model_check("/interceptors/" + pointer_token(t.name), t);
+    for (std::size_t i = 0; i < sc.batteries.size(); ++i) {
+      model_check(fmt::format("/batteries/{}/radar", i), sc.batteries[i].radar);
+      model_check(fmt::format("/batteries/{}", i), sc.batteries[i]);
+    }
+  }
+  for (const auto& cls : sc.classes) model_check(classes.ptr + "/" + pointer_token(cls.name), cls);
+  if (const auto issue = find_runaway(sc)) fail_runaway(rd, document, sc, *issue);
+  try {
+    validate_cross_references(sc);
+  } catch (const std::invalid_argument& e) {
+    rd.fail_at("", e.what());
+  }
+  return sc;
+}
+
+scenario parse_scenario_text(const std::string& text, const std::string& source) {
+  return parse_scenario(parse_json_text(text, source, "empty scenario text"), source);
+}
+
+nlohmann::json read_scenario_json(const std::filesystem::path& path) { return read_json_file(path); }
+
+scenario load_scenario(const std::filesystem::path& path) { return parse_scenario(read_json_file(path), path.string()); }
+
+void validate(const scenario& sc) {
+  if (sc.format == 1) {
+    validate(sc.battery.radar);
+    validate(sc.battery.interceptor);
+    validate(sc.battery.envelope);
+    validate(sc.battery);
+  }
+  for (const auto& cls : sc.classes) validate(cls);
+  validate_cross_references(sc);
+}
+
 
 }  // namespace samsim

@@ -22,11 +22,20 @@ void validate(const threat_class& cls) {
   require(sw >= 0 && sw <= 4, "swerling", sw, "must be 0..4");
   require(std::isfinite(cls.leak_distance_m) && cls.leak_distance_m >= 0.0, "leak_distance_m",
           cls.leak_distance_m, "must be >= 0");
+  require(std::isfinite(cls.cost) && cls.cost >= 0.0, "cost", cls.cost, "must be >= 0");
   if (cls.trajectory == trajectory_kind::ballistic) {
     const bool by_time = cls.flight_time_s > 0.0 && std::isfinite(cls.flight_time_s);
     const bool by_apogee = cls.apogee_height_m > 0.0 && std::isfinite(cls.apogee_height_m);
     require(by_time != by_apogee, "flight_time_s", cls.flight_time_s,
             "or apogee_height_m must be set (> 0), not both");
+    // Outside these the flat-earth constant-g parabola no longer describes the flight.
+    if (by_time && !(cls.flight_time_s <= max_ballistic_flight_time_s()))
+      throw std::invalid_argument(fmt::format(
+          "flight_time_s = {} must be <= {:.1f} (apogee g T^2 / 8 <= {} m, the flat-earth ballistic model's limit)",
+          cls.flight_time_s, max_ballistic_flight_time_s(), max_ballistic_apogee_m));
+    if (by_apogee && !(cls.apogee_height_m <= max_ballistic_apogee_m))
+      throw std::invalid_argument(fmt::format("apogee_height_m = {} must be <= {} (the flat-earth ballistic model's limit)",
+                                              cls.apogee_height_m, max_ballistic_apogee_m));
   } else if (cls.terminal != terminal_kind::none) {
     require(std::isfinite(cls.terminal_distance_m) && cls.terminal_distance_m > 0.0, "terminal_distance_m",
             cls.terminal_distance_m, "must be > 0");

@@ -28,8 +28,10 @@ namespace {
 
 const std::string scenario_dir = SAMSIM_SCENARIO_DIR;
 const std::string reference_path = scenario_dir + "/reference-raid.json";
+const std::string defended_path = scenario_dir + "/defended-area.json";
 
 json reference() { return samsim::read_scenario_json(reference_path); }
+json defended() { return samsim::read_scenario_json(defended_path); }
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -78,6 +80,24 @@ void expect_error(F&& f, const std::string& pointer, const std::string& fragment
     CHECK_THAT(what, Contains(fragment));
     if (!pointer.empty()) CHECK_THAT(what, Contains(": " + pointer + ": "));
     CHECK(what.find('\n') == std::string::npos);
+  }
+}
+
+// One malformed document: `replacement` (JSON, or "remove") at `patch_pointer`
+// must fail at `error_pointer` (nullptr: the patched pointer) with `fragment`.
+struct bad_case {
+  const char* patch_pointer;
+  const char* replacement;
+  const char* error_pointer;
+  const char* fragment;
+};
+
+void check_bad_cases(const json& doc, const std::vector<bad_case>& cases) {
+  for (const auto& c : cases) {
+    const std::string error_pointer = c.error_pointer ? c.error_pointer : c.patch_pointer;
+    INFO("patch " << c.patch_pointer << " <- " << c.replacement);
+    const json bad = patched(doc, c.patch_pointer, c.replacement);
+    expect_error([&] { samsim::parse_scenario(bad, "bad.json"); }, error_pointer, c.fragment);
   }
 }
 
@@ -283,12 +303,6 @@ TEST_CASE("a by_class entry overrides the default Pk and unlisted classes take t
 }
 
 TEST_CASE("malformed scenarios fail with the pointer and reason", "[scenario]") {
-  struct bad_case {
-    const char* patch_pointer;
-    const char* replacement;  // JSON, or "remove"
-    const char* error_pointer;  // nullptr: the patched pointer
-    const char* fragment;
-  };
   // Ranges and rules from docs/scenario.md.
   const std::vector<bad_case> cases = {
       // missing required keys
@@ -335,7 +349,8 @@ TEST_CASE("malformed scenarios fail with the pointer and reason", "[scenario]") 
        "max_interceptors_in_flight (1)"},
       {"/monte_carlo/trials", "0", nullptr, "must be an integer in [1, 1000000000]"},
       // values out of range
-      {"/samsim", "2", nullptr, "unsupported format version"},
+      {"/samsim", "3", nullptr, "unsupported format version (this samsim reads versions 1 and 2)"},
+      {"/samsim", "0", nullptr, "unsupported format version"},
       {"/name", R"("")", nullptr, "must not be empty"},
       {"/battery/radar/pfa", "0", nullptr, "must be in (0, 1)"},
       {"/battery/radar/pfa", "1", nullptr, "must be in (0, 1)"},
@@ -413,13 +428,7 @@ TEST_CASE("malformed scenarios fail with the pointer and reason", "[scenario]") 
       {"/raid/0/speed_mps", R"({"uniform": [0, 300]})", "/raid/0/speed_mps/uniform/0", "must be in (0, 10000]"},
   };
   REQUIRE(cases.size() >= 45);
-  const json ref = reference();
-  for (const auto& c : cases) {
-    const std::string error_pointer = c.error_pointer ? c.error_pointer : c.patch_pointer;
-    INFO("patch " << c.patch_pointer << " <- " << c.replacement);
-    const json doc = patched(ref, c.patch_pointer, c.replacement);
-    expect_error([&] { samsim::parse_scenario(doc, "bad.json"); }, error_pointer, c.fragment);
-  }
+  check_bad_cases(reference(), cases);
 }
 
 TEST_CASE("the error message has the documented one-line format", "[scenario]") {
@@ -544,4 +553,513 @@ TEST_CASE("validate(scenario) checks scenarios built in code", "[scenario]") {
   sc = good;
   sc.raid.groups.clear();
   CHECK_THROWS_AS(samsim::validate(sc), std::invalid_argument);
+}
+
+// ---- format 2: the defended area ------------------------------------------------
+
+// Class and type indices of defended-area.json: both numbered in name order.
+namespace da {
+enum cls : std::size_t { anti_radiation, ballistic, cruise, drone, strike_aircraft };
+enum type : int { counter_drone, long_range, medium, short_range };
+}  // namespace da
+
+TEST_CASE("defended-area.json loads: assets, types, batteries and resolved names", "[scenario][format2]") {
+  const scenario sc = samsim::load_scenario(defended_path);
+  CHECK(sc.format == 2);
+  CHECK(sc.name == "defended-area");
+
+  // Assets in file order, as written in the file.
+  REQUIRE(sc.assets.size() == 3);
+  CHECK(sc.assets[0].name == "city");
+  CHECK(sc.assets[0].value == 50.0);
+  CHECK(sc.assets[1].position_en_m == Eigen::Vector2d(-60000, 20000));
+  CHECK(sc.assets[2].name == "airbase_east");
+  CHECK(sc.assets[2].value == 10.0);
+  CHECK(sc.defended_asset_en_m == sc.assets[0].position_en_m);  // documented: the first asset
+
+  // Classes and interceptor types are numbered in name order.
+  REQUIRE(sc.classes.size() == 5);
+  CHECK(sc.classes[da::anti_radiation].name == "anti_radiation");
+  CHECK(sc.classes[da::strike_aircraft].cost == 40.0);
+  CHECK(sc.classes[da::drone].cost == 0.02);
+  CHECK(sc.classes[da::cruise].priority == 0);  // not in the file: the default
+  REQUIRE(sc.interceptors.size() == 4);
+  CHECK(sc.interceptor_index("counter_drone") == da::counter_drone);
+  CHECK(sc.interceptor_index("long") == da::long_range);
+  CHECK(sc.interceptor_index("medium") == da::medium);
+  CHECK(sc.interceptor_index("short") == da::short_range);
+  CHECK(sc.interceptor_index("nothing") == -1);
+
+  const auto& lng = sc.interceptors[da::long_range];
+  CHECK(lng.model == samsim::kinematics_model::average_speed);
+  CHECK(lng.average_speed_mps == 1800.0);
+  CHECK(lng.envelope.max_range_m == 400000.0);
+  CHECK(lng.envelope.max_height_m == 60000.0);
+  CHECK(lng.cost_per_round == 2.0);
+  CHECK(lng.pk_default == 0.7);
+  // by_class {"drone": 0.0, "ballistic": 0.6}; the rest take the default.
+  CHECK(lng.pk_by_class == std::vector<double>{0.7, 0.6, 0.7, 0.0, 0.7});
+  const auto& medium = sc.interceptors[da::medium];
+  CHECK(medium.model == samsim::kinematics_model::three_dof);
+  CHECK(medium.kinematics.launch_mass_kg == 1800.0);
+  REQUIRE(medium.kinematics.phases.size() == 2);
+  CHECK(medium.kinematics.phases[0].thrust_n == 250000.0);
+  CHECK(medium.kinematics.cd_vs_mach.size() == 6);
+  CHECK(medium.envelope.min_speed_mps == 400.0);
+  CHECK(medium.pk_by_class == std::vector<double>{0.8, 0.7, 0.8, 0.0, 0.8});
+  const auto& cd = sc.interceptors[da::counter_drone];
+  CHECK(cd.average_speed_mps == 600.0);
+  CHECK(cd.cost_per_round == 0.02);
+  CHECK(cd.pk_by_class == std::vector<double>{0.1, 0.1, 0.5, 0.7, 0.1});
+  CHECK(sc.interceptors[da::short_range].pk_by_class == std::vector<double>{0.75, 0.0, 0.75, 0.0, 0.75});
+
+  // Batteries in file order with their launcher groups resolved to type indices.
+  REQUIRE(sc.batteries.size() == 3);
+  CHECK(sc.battery_index("east") == 1);
+  CHECK(sc.asset_index("airbase_west") == 1);
+  const auto& west = sc.batteries[0];
+  CHECK(west.name == "west");
+  CHECK(west.position_en_m == Eigen::Vector2d(-30000, 20000));
+  CHECK(west.ready_time_s == 0.0);  // default
+  CHECK(west.value == 1.0);         // default
+  CHECK(west.radar.scan_period_s == 6.0);
+  CHECK(west.radar.max_tracks == 100);
+  CHECK(west.fire_control.max_engaged_targets == 36);
+  CHECK(west.doctrine.salvo_size == 2);
+  CHECK(west.doctrine.max_salvos_per_threat == 2);
+  REQUIRE(west.launchers.size() == 3);
+  CHECK(west.launchers[0].interceptor_type == da::long_range);
+  CHECK(west.launchers[0].launchers.count == 2);
+  CHECK(west.launchers[0].launchers.reload_time_s == 1200.0);
+  CHECK(west.launchers[0].launchers.reload_rounds == 8);
+  CHECK(west.launchers[1].interceptor_type == da::medium);
+  CHECK(west.launchers[1].launchers.count == 12);
+  CHECK(west.launchers[2].interceptor_type == da::short_range);
+  CHECK(sc.batteries[1].ready_time_s == 300.0);
+  const auto& city = sc.batteries[2];
+  CHECK(city.name == "city_counter_drone");
+  CHECK(city.radar.scan_period_s == 1.0);
+  // 32 dB -> 10^3.2 = 1584.893192461113 (definition of the decibel).
+  CHECK(city.radar.antenna_gain == Approx(1584.893192461113).epsilon(1e-14));
+  REQUIRE(city.launchers.size() == 1);
+  CHECK(city.launchers[0].interceptor_type == da::counter_drone);
+  CHECK(city.launchers[0].launchers.ready_per_launcher == 12);
+  CHECK(city.launchers[0].launchers.reload_rounds == 96);
+  CHECK(city.doctrine.max_salvos_per_threat == 3);
+
+  CHECK(sc.network.shared_tracks);
+  CHECK(sc.network.latency_s == 5.0);
+  CHECK(sc.fire_distribution.priority == samsim::priority_rule::asset_value);
+  CHECK(sc.fire_distribution.selection == samsim::selection_rule::cheapest);
+
+  // Raid targets: assets by name, and one battery; threats aim at the target's position.
+  using kind = samsim::target_ref::kind;
+  REQUIRE(sc.raid.groups.size() == 6);
+  const std::vector<samsim::target_ref> targets = {{kind::asset, 0},   {kind::asset, 1}, {kind::asset, 0},
+                                                   {kind::asset, 1},   {kind::asset, 2}, {kind::battery, 0}};
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    INFO("group " << i);
+    CHECK(sc.raid.groups[i].target == targets[i]);
+  }
+  CHECK(sc.raid.groups[4].aim_en_m == Eigen::Vector2d(70000, -10000));  // airbase_east
+  CHECK(sc.raid.groups[5].aim_en_m == Eigen::Vector2d(-30000, 20000));  // the west battery
+  CHECK(sc.raid.groups[2].class_index == static_cast<int>(da::drone));
+  CHECK(sc.monte_carlo.seed == 20261201u);
+  CHECK_NOTHROW(samsim::validate(sc));
+}
+
+TEST_CASE("format 2 optional keys take their documented defaults", "[scenario][format2]") {
+  json doc = defended();
+  doc["assets"][1].erase("value");
+  doc["batteries"][1].erase("ready_time_s");
+  doc["batteries"][2]["value"] = 3.5;
+  doc.erase("network");
+  doc.erase("fire_distribution");
+  doc["interceptors"]["long"].erase("cost");
+  doc["threat_classes"]["cruise"].erase("cost");
+  doc["threat_classes"]["drone"]["priority"] = 2;
+  doc["raid"][4].erase("target");
+  doc["interceptors"]["medium"]["kinematics"]["augmented_pn"] = true;
+  const scenario sc = samsim::parse_scenario(doc, "defaults");
+  CHECK(sc.assets[1].value == 1.0);
+  CHECK(sc.batteries[1].ready_time_s == 0.0);
+  CHECK(sc.batteries[2].value == 3.5);
+  CHECK_FALSE(sc.network.shared_tracks);
+  CHECK(sc.network.latency_s == 0.0);
+  CHECK(sc.fire_distribution.priority == samsim::priority_rule::earliest_arrival);
+  CHECK(sc.fire_distribution.selection == samsim::selection_rule::earliest_intercept);
+  CHECK(sc.interceptors[da::long_range].cost_per_round == 0.0);
+  CHECK(sc.classes[da::cruise].cost == 0.0);
+  CHECK(sc.classes[da::drone].priority == 2);
+  CHECK(sc.raid.groups[4].target == samsim::target_ref{samsim::target_ref::kind::asset, 0});
+  CHECK(sc.raid.groups[4].aim_en_m == Eigen::Vector2d(0, 0));  // the first asset, the city
+  CHECK(sc.interceptors[da::medium].kinematics.augmented_pn);
+
+  // Each key of network and fire_distribution is optional on its own.
+  doc["network"] = {{"shared_tracks", true}};
+  doc["fire_distribution"] = {{"selection", "cheapest"}};
+  const scenario partial = samsim::parse_scenario(doc, "partial");
+  CHECK(partial.network.shared_tracks);
+  CHECK(partial.network.latency_s == 0.0);
+  CHECK(partial.fire_distribution.priority == samsim::priority_rule::earliest_arrival);
+  CHECK(partial.fire_distribution.selection == samsim::selection_rule::cheapest);
+}
+
+TEST_CASE("priority is read in format 1 too, and a format 1 scenario has no batteries", "[scenario]") {
+  const scenario sc = samsim::parse_scenario(patched(reference(), "/threat_classes/ballistic/priority", "3"));
+  CHECK(sc.classes[0].priority == 3);
+  CHECK(sc.classes[1].priority == 0);
+  CHECK(sc.format == 1);
+  CHECK(sc.batteries.empty());  // a format 1 scenario keeps its format 1 fields only
+}
+
+TEST_CASE("malformed format 2 scenarios fail with the pointer and reason", "[scenario][format2]") {
+  // Rules from docs/scenario.md (format 2).
+  const std::vector<bad_case> cases = {
+      // names that name nothing, or a name twice
+      {"/batteries/0/launchers/0/interceptor", R"("lng")", nullptr,
+       "unknown interceptor type 'lng' (did you mean 'long'?)"},
+      {"/batteries/2/launchers/0/interceptor", R"("laser")", nullptr,
+       "unknown interceptor type 'laser' (expected one of: counter_drone, long, medium, short)"},
+      {"/raid/0/target", R"("citty")", nullptr, "unknown target 'citty': not an asset or a battery (did you mean 'city'?)"},
+      {"/raid/5/target", R"("north")", nullptr, "unknown target 'north'"},
+      {"/assets/1/name", R"("city")", nullptr, "duplicate asset name 'city' (also at /assets/0/name)"},
+      {"/batteries/1/name", R"("west")", nullptr, "duplicate battery name 'west' (also at /batteries/0/name)"},
+      {"/batteries/0/name", R"("city")", nullptr, "'city' is also an asset's name (/assets/0/name)"},
+      {"/batteries/0/launchers/1/interceptor", R"("long")", nullptr,
+       "type 'long' already has launchers in this battery (/batteries/0/launchers/0)"},
+      {"/interceptors/long/pk/by_class/drones", "0.5", nullptr, "unknown threat class 'drones' (did you mean 'drone'?)"},
+      // unknown keys
+      {"/assets/0/valeu", "3", nullptr, "unknown key 'valeu' (did you mean 'value'?)"},
+      {"/interceptors/long/costs", "3", nullptr, "unknown key 'costs' (did you mean 'cost'?)"},
+      {"/interceptors/long/kinematics/speed_mp", "3", nullptr, "unknown key 'speed_mp' (did you mean 'speed_mps'?)"},
+      {"/interceptors/medium/kinematics/speed_mps", "3", nullptr, "unknown key 'speed_mps'"},
+      {"/batteries/0/ready_time", "3", nullptr, "unknown key 'ready_time' (did you mean 'ready_time_s'?)"},
+      {"/batteries/0/launchers/0/interceptors", R"("long")", nullptr, "did you mean 'interceptor'?"},
+      {"/network/latency", "3", nullptr, "unknown key 'latency' (did you mean 'latency_s'?)"},
+      {"/fire_distribution/rule", R"("cheapest")", nullptr, "unknown key 'rule'"},
+      {"/defended_asset", R"({"position_m": [0, 0]})", nullptr, "'defended_asset' is a format 1 key"},
+      {"/battery", "{}", nullptr, "'battery' is a format 1 key"},
+      {"/raid/0/aim_point_m", "[0, 0]", nullptr, "not used in format 2"},
+      {"/asset", "[]", nullptr, "unknown key 'asset' (did you mean 'assets'?)"},
+      // wrong types
+      {"/assets", "{}", nullptr, "expected an array of assets, got an object"},
+      {"/assets/0", "5", nullptr, "expected an object, got a number"},
+      {"/assets/0/name", "5", nullptr, "expected a string, got a number"},
+      {"/assets/0/position_m", "[1]", nullptr, "exactly 2 elements"},
+      {"/interceptors", "[]", nullptr, "expected an object, got an array"},
+      {"/interceptors/long/kinematics", "5", nullptr, "expected an object, got a number"},
+      {"/batteries", "{}", nullptr, "expected an array of batteries, got an object"},
+      {"/batteries/0/launchers", "{}", nullptr, "expected an array of launcher groups, got an object"},
+      {"/batteries/0/launchers/0/interceptor", "1", nullptr, "expected a string, got a number"},
+      {"/network/shared_tracks", "1", nullptr, "expected a boolean"},
+      {"/network", "true", nullptr, "expected an object, got a boolean"},
+      {"/fire_distribution/priority", "1", nullptr, "expected a string, got a number"},
+      {"/raid/0/target", "0", nullptr, "expected a string, got a number"},
+      {"/threat_classes/cruise/priority", "1.5", nullptr, "expected an integer, got a fractional number"},
+      // values out of range
+      {"/assets/0/value", "0", nullptr, "must be in (0, 1000000000000000]"},
+      {"/batteries/0/value", "-1", nullptr, "must be in (0, 1000000000000000]"},
+      {"/interceptors/long/cost", "-1", nullptr, "must be in [0, 1000000000000000]"},
+      {"/threat_classes/cruise/cost", "-0.5", nullptr, "must be in [0, 1000000000000000]"},
+      {"/threat_classes/cruise/priority", "2000000", nullptr, "must be an integer in [-1000000, 1000000]"},
+      {"/batteries/1/ready_time_s", "-5", nullptr, "must be in [0, 10000000]"},
+      {"/network/latency_s", "-1", nullptr, "must be in [0, 10000000]"},
+      {"/interceptors/long/kinematics/speed_mps", "0", nullptr, "must be in (0, 10000]"},
+      {"/interceptors/long/envelope/min_speed_mps", "2000", "/interceptors/long/kinematics/speed_mps",
+       "must be >= envelope min_speed_mps (2000)"},
+      {"/interceptors/long/kinematics/model", R"("2dof")", nullptr,
+       "must be '3dof' or 'average_speed' (did you mean '3dof'?)"},
+      {"/interceptors/long/pk/default", "1.5", nullptr, "must be in [0, 1]"},
+      {"/interceptors/medium/kinematics/navigation_ratio", "0", nullptr, "must be > 0"},
+      {"/fire_distribution/priority", R"("value")", nullptr, "must be 'earliest_arrival' or 'asset_value'"},
+      {"/fire_distribution/selection", R"("cheap")", nullptr, "(did you mean 'cheapest'?)"},
+      // A salvo is of one type: the long launchers hold 2 x 4 = 8 rounds.
+      {"/batteries/0/doctrine/salvo_size", "9", nullptr,
+       "must be <= the rounds of every launcher group (/batteries/0/launchers/0: count x ready_per_launcher = 8)"},
+      {"/batteries/0/fire_control/max_interceptors_in_flight", "1", "/batteries/0/doctrine/salvo_size",
+       "max_interceptors_in_flight (1)"},
+      {"/batteries/0/radar/pfa", "2", nullptr, "must be in (0, 1)"},
+      {"/batteries/0/launchers/0/count", "0", nullptr, "must be an integer in [1, 100000]"},
+      // empty lists
+      {"/assets", "[]", nullptr, "must list at least one asset"},
+      {"/interceptors", "{}", nullptr, "must define at least one interceptor type"},
+      {"/batteries", "[]", nullptr, "must list at least one battery"},
+      {"/batteries/0/launchers", "[]", nullptr, "must list at least one launcher group"},
+      {"/assets/0/name", R"("")", nullptr, "must not be empty"},
+      {"/batteries/0/name", R"("")", nullptr, "must not be empty"},
+      // missing required keys
+      {"/assets", "remove", nullptr, "missing required key"},
+      {"/interceptors", "remove", nullptr, "missing required key"},
+      {"/batteries", "remove", nullptr, "missing required key"},
+      {"/assets/0/name", "remove", nullptr, "missing required key"},
+      {"/assets/0/position_m", "remove", nullptr, "missing required key"},
+      {"/interceptors/long/kinematics/model", "remove", nullptr, "missing required key"},
+      {"/interceptors/long/kinematics/speed_mps", "remove", nullptr, "missing required key"},
+      {"/interceptors/medium/kinematics/phases", "remove", nullptr, "missing required key"},
+      {"/interceptors/long/envelope", "remove", nullptr, "missing required key"},
+      {"/interceptors/long/pk", "remove", nullptr, "missing required key"},
+      {"/batteries/0/name", "remove", nullptr, "missing required key"},
+      {"/batteries/0/position_m", "remove", nullptr, "missing required key"},
+      {"/batteries/0/radar", "remove", nullptr, "missing required key"},
+      {"/batteries/0/fire_control", "remove", nullptr, "missing required key"},
+      {"/batteries/0/doctrine", "remove", nullptr, "missing required key"},
+      {"/batteries/0/launchers", "remove", nullptr, "missing required key"},
+      {"/batteries/0/launchers/0/interceptor", "remove", nullptr, "missing required key"},
+      {"/batteries/0/launchers/0/reload_rounds", "remove", nullptr, "missing required key"},
+      {"/threat_classes", "remove", nullptr, "missing required key"},
+      {"/monte_carlo", "remove", nullptr, "missing required key"},
+      // the format number
+      {"/samsim", "3", nullptr, "unsupported format version (this samsim reads versions 1 and 2)"},
+      {"/samsim", R"("2")", nullptr, "expected an integer, got a string"},
+  };
+  check_bad_cases(defended(), cases);
+}
+
+TEST_CASE("format 2 keys in a format 1 file are named as such", "[scenario]") {
+  const json ref = reference();
+  expect_error([&] { samsim::parse_scenario(patched(ref, "/assets", "[]")); }, "/assets",
+               "'assets' is a format 2 key (\"samsim\": 2)");
+  expect_error([&] { samsim::parse_scenario(patched(ref, "/network", "{}")); }, "/network", "'network' is a format 2 key");
+  expect_error([&] { samsim::parse_scenario(patched(ref, "/raid/0/target", R"("city")")); }, "/raid/0/target",
+               "'target' is a format 2 key");
+  expect_error([&] { samsim::parse_scenario(patched(ref, "/threat_classes/cruise/cost", "1")); },
+               "/threat_classes/cruise/cost", "'cost' is a format 2 key");
+}
+
+TEST_CASE("two interceptor types of one name are a duplicate key", "[scenario][format2]") {
+  std::string text = read_text(defended_path);
+  const std::string key = "\"short\": {";
+  REQUIRE(text.find(key) != std::string::npos);
+  text.replace(text.find(key), key.size(), "\"long\": {");
+  expect_error([&] { samsim::parse_scenario_text(text, "dup.json"); }, "/interceptors/long", "duplicate key 'long'");
+}
+
+TEST_CASE("expand_to_defended_area writes a format 1 scenario as one asset, type and battery", "[scenario][format2]") {
+  const scenario ref = samsim::load_scenario(reference_path);
+  scenario sc = ref;
+  samsim::expand_to_defended_area(sc);
+  CHECK(sc.format == 1);
+  REQUIRE(sc.assets.size() == 1);
+  CHECK(sc.assets[0].name == "asset");
+  CHECK(sc.assets[0].position_en_m == ref.defended_asset_en_m);
+  CHECK(sc.assets[0].value == 1.0);
+
+  REQUIRE(sc.interceptors.size() == 1);
+  const auto& t = sc.interceptors[0];
+  CHECK(t.name == "interceptor");
+  CHECK(t.model == samsim::kinematics_model::three_dof);
+  // The numbers of reference-raid.json's interceptor.
+  CHECK(t.kinematics.launch_mass_kg == 1800.0);
+  CHECK(t.kinematics.phases.size() == ref.battery.interceptor.phases.size());
+  CHECK(t.kinematics.cd_vs_mach == ref.battery.interceptor.cd_vs_mach);
+  CHECK(t.envelope.max_range_m == 250000.0);
+  CHECK(t.envelope.min_speed_mps == 400.0);
+  CHECK(t.pk_default == ref.battery.pk_default);
+  CHECK(t.pk_by_class == ref.pk_by_class);
+  CHECK(t.kill.common_mode_correlation == ref.battery.kill.common_mode_correlation);
+  CHECK(t.kill.edge_start_fraction == ref.battery.kill.edge_start_fraction);
+  CHECK(t.cost_per_round == 0.0);
+
+  REQUIRE(sc.batteries.size() == 1);
+  const auto& b = sc.batteries[0];
+  CHECK(b.name == "battery");
+  CHECK(b.position_en_m == ref.battery.position_en_m);
+  CHECK(b.ready_time_s == 0.0);
+  CHECK(b.value == 1.0);
+  CHECK(b.radar.peak_power_w == 2e6);
+  CHECK(b.radar.antenna_gain == ref.battery.radar.antenna_gain);
+  CHECK(b.radar.scan_period_s == 6.0);
+  CHECK(b.radar.max_tracks == 100);
+  CHECK(b.fire_control.max_engaged_targets == 36);
+  CHECK(b.fire_control.launch_interval_s == 3.0);
+  CHECK(b.doctrine.salvo_size == ref.battery.doctrine.salvo_size);
+  CHECK(b.doctrine.mode == ref.battery.doctrine.mode);
+  REQUIRE(b.launchers.size() == 1);
+  CHECK(b.launchers[0].interceptor_type == 0);
+  CHECK(b.launchers[0].launchers.count == 16);
+  CHECK(b.launchers[0].launchers.reload_time_s == 600.0);
+  CHECK(b.launchers[0].launchers.reload_rounds == 64);
+
+  CHECK_FALSE(sc.network.shared_tracks);
+  CHECK(sc.fire_distribution.priority == samsim::priority_rule::earliest_arrival);
+  CHECK(sc.fire_distribution.selection == samsim::selection_rule::earliest_intercept);
+  REQUIRE(sc.raid.groups.size() == ref.raid.groups.size());
+  for (std::size_t i = 0; i < sc.raid.groups.size(); ++i) {
+    CHECK(sc.raid.groups[i].target == samsim::target_ref{samsim::target_ref::kind::asset, 0});
+    CHECK(sc.raid.groups[i].aim_en_m == ref.raid.groups[i].aim_en_m);
+  }
+  // The format 1 fields stay, and the expanded scenario is valid.
+  CHECK(sc.battery.launchers.count == 16);
+  CHECK(sc.pk_by_class == ref.pk_by_class);
+  CHECK_NOTHROW(samsim::validate(sc));
+
+  // A second call, or a format 2 scenario, is left as it is.
+  sc.batteries[0].name = "renamed";
+  samsim::expand_to_defended_area(sc);
+  CHECK(sc.batteries.size() == 1);
+  CHECK(sc.batteries[0].name == "renamed");
+  scenario area = samsim::load_scenario(defended_path);
+  samsim::expand_to_defended_area(area);
+  CHECK(area.assets.size() == 3);
+  CHECK(area.interceptors.size() == 4);
+  CHECK(area.batteries.size() == 3);
+  CHECK(area.raid.groups[5].target == samsim::target_ref{samsim::target_ref::kind::battery, 0});
+}
+
+TEST_CASE("validate(scenario) checks format 2 scenarios built in code", "[scenario][format2]") {
+  const scenario good = samsim::load_scenario(defended_path);
+  REQUIRE_NOTHROW(samsim::validate(good));
+
+  scenario sc = good;
+  sc.raid.groups[5].target.index = 7;
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("target battery index 7"));
+  sc = good;
+  sc.raid.groups[0].aim_en_m = {1.0, 1.0};
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("not its target's position"));
+  sc = good;
+  sc.interceptors[0].pk_by_class.pop_back();
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("pk_by_class has 4 entries for 5 classes"));
+  sc = good;
+  sc.batteries[0].launchers[0].interceptor_type = 9;
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("interceptor_type 9"));
+  sc = good;
+  sc.batteries[1].launchers[1].interceptor_type = sc.batteries[1].launchers[0].interceptor_type;
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("already has launchers[0]"));
+  sc = good;
+  sc.batteries[1].name = "west";
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("'west' is taken"));
+  sc = good;
+  sc.assets[2].value = 0.0;
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("value"));
+  sc = good;
+  sc.batteries[2].ready_time_s = -1.0;
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("ready_time_s"));
+  sc = good;
+  sc.network.latency_s = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("latency_s"));
+  sc = good;
+  sc.interceptors[1].average_speed_mps = -5.0;
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("average_speed_mps"));
+  sc = good;
+  sc.format = 3;
+  CHECK_THROWS_WITH(samsim::validate(sc), Contains("format 3"));
+}
+
+// ---- runaway inputs --------------------------------------------------------------
+
+TEST_CASE("a threat whose flight needs more than 10^6 radar looks is refused", "[scenario][runaway]") {
+  const json ref = reference();
+  // reference-raid.json: the drone group (raid/2) starts 80 km out, leaks at 0 m, the radar
+  // looks every 6 s: looks = 80000 / v / 6, so the limit of 1e6 falls at v = 0.01333 m/s.
+  const auto at = [&](const char* pointer, const char* value) { return patched(ref, pointer, value); };
+  expect_error([&] { samsim::parse_scenario(at("/threat_classes/drone/speed_mps", "1e-6")); },
+               "/threat_classes/drone/speed_mps", "more than the limit of 1000000 looks per threat per radar");
+  try {
+    samsim::parse_scenario(at("/threat_classes/drone/speed_mps", "1e-6"), "slow.json");
+    FAIL("no error");
+  } catch (const scenario_error& e) {
+    CHECK(e.value() == "1e-06");
+    // 80000 m / 1e-6 m/s = 8e10 s; / 6 s = 1.333e10 looks.
+    CHECK_THAT(e.reason(), Contains("8e+10 s") && Contains("1.333e+10 looks") && Contains("scan_period_s 6") &&
+                               Contains("(raid group 2)"));
+  }
+  expect_error([&] { samsim::parse_scenario(at("/threat_classes/drone/speed_mps", "0.013")); },
+               "/threat_classes/drone/speed_mps", "1.026e+06 looks");  // 80000 / 0.013 / 6
+  CHECK_NOTHROW(samsim::parse_scenario(at("/threat_classes/drone/speed_mps", "0.014")));  // 952381 looks
+  // A group's own speed is blamed where it is written.
+  expect_error([&] { samsim::parse_scenario(at("/raid/2/speed_mps", "0.001")); }, "/raid/2/speed_mps", "looks");
+  // The slowest speed a distribution can draw counts: a uniform's low end,
+  expect_error([&] { samsim::parse_scenario(at("/raid/2/speed_mps", R"({"uniform": [0.005, 50]})")); },
+               "/raid/2/speed_mps", "down to 0.005 m/s");
+  // and a normal's lowest quantile: the smallest uniform a stream draws is 2^-54 = 5.6e-17, so
+  // N(50, 20) truncated at 0 (2.5 sd below the mean) can draw speeds next to 0, while N(50, 5)
+  // draws nothing below about 50 - 8.2 x 5 = 9 m/s (Phi(-8.2) = 1.2e-16): 80000 / 9 / 6 = 1500 looks.
+  expect_error(
+      [&] { samsim::parse_scenario(at("/threat_classes/drone/speed_mps", R"({"normal": {"mean": 50, "sd": 20}})")); },
+      "/threat_classes/drone/speed_mps", "looks");
+  CHECK_NOTHROW(samsim::parse_scenario(at("/threat_classes/drone/speed_mps", R"({"normal": {"mean": 50, "sd": 5}})")));
+  // The longest start range counts: 80 km -> 1e7 m at 0.6 m/s is 1e7 / 0.6 / 6 = 2.78e6 looks.
+  json far = at("/raid/2/start_range_m", R"({"uniform": [1000, 10000000]})");
+  far["threat_classes"]["drone"]["speed_mps"] = 0.6;
+  expect_error([&] { samsim::parse_scenario(far); }, "/threat_classes/drone/speed_mps", "2.778e+06 looks");
+
+  // A ballistic flight (300 s here) against a radar looking every 0.1 ms: 3e6 looks, blamed on the radar.
+  json ballistic_only = at("/raid", "remove");
+  ballistic_only["raid"] = json::array({ref["raid"][3]});
+  ballistic_only["battery"]["radar"]["scan_period_s"] = 1e-4;
+  expect_error([&] { samsim::parse_scenario(ballistic_only); }, "/battery/radar/scan_period_s", "3e+06 looks");
+  ballistic_only["battery"]["radar"]["scan_period_s"] = 4e-4;  // 750000 looks
+  CHECK_NOTHROW(samsim::parse_scenario(ballistic_only));
+}
+
+TEST_CASE("format 2 counts looks on the radar that looks most often", "[scenario][runaway][format2]") {
+  // defended-area.json: the drone group (raid/2) starts 80 km from the city; the counter-drone
+  // radar (batteries/2) looks every 1 s: 80000 / 0.05 / 1 = 1.6e6 looks (2.7e5 on the 6 s radars).
+  const json doc = defended();
+  expect_error([&] { samsim::parse_scenario(patched(doc, "/threat_classes/drone/speed_mps", "0.05")); },
+               "/threat_classes/drone/speed_mps", "1.6e+06 looks of a radar with scan_period_s 1");
+  CHECK_NOTHROW(samsim::parse_scenario(patched(doc, "/threat_classes/drone/speed_mps", "0.1")));  // 8e5 looks
+  json fast_radar = doc;
+  fast_radar["raid"] = json::array({doc["raid"][4]});  // the ballistic group alone: 300 s of flight
+  fast_radar["batteries"][1]["radar"]["scan_period_s"] = 1e-4;
+  expect_error([&] { samsim::parse_scenario(fast_radar); }, "/batteries/1/radar/scan_period_s", "3e+06 looks");
+}
+
+TEST_CASE("ballistic flights outside the flat-earth model are refused", "[scenario][runaway]") {
+  json doc = reference();
+  doc["threat_classes"]["ballistic"].erase("flight_time_s");
+  // The issue's example: an apogee of 1e7 m.
+  expect_error([&] { samsim::parse_scenario(patched(doc, "/threat_classes/ballistic/apogee_m", "1e7")); },
+               "/threat_classes/ballistic/apogee_m",
+               "must be in (0, 300000] (beyond it the flat-earth constant-g ballistic model does not hold)");
+  CHECK_NOTHROW(samsim::parse_scenario(patched(doc, "/threat_classes/ballistic/apogee_m", "300000")));
+  // Flight time to a 300 km apogee: sqrt(8 x 300000 / 9.80665) = 494.70 s.
+  const json ref = reference();
+  expect_error([&] { samsim::parse_scenario(patched(ref, "/threat_classes/ballistic/flight_time_s", "600")); },
+               "/threat_classes/ballistic/flight_time_s", "must be in (0, 494.7");
+  CHECK_NOTHROW(samsim::parse_scenario(patched(ref, "/threat_classes/ballistic/flight_time_s", "494.7")));
+  // Ground range: the ballistic group is raid/3.
+  expect_error([&] { samsim::parse_scenario(patched(ref, "/raid/3/start_range_m", "1200000")); },
+               "/raid/3/start_range_m", "must be in (0, 1000000]");
+  expect_error([&] { samsim::parse_scenario(patched(ref, "/raid/3/start_range_m", R"({"uniform": [1e5, 2e6]})")); },
+               "/raid/3/start_range_m/uniform/1", "is outside the flat-earth model");
+  // A normal range is truncated at 1000 km.
+  const scenario sc =
+      samsim::parse_scenario(patched(ref, "/raid/3/start_range_m", R"({"normal": {"mean": 900000, "sd": 100000}})"));
+  CHECK(sc.raid.groups[3].start_range_m.upper_bound == 1e6);
+  // A straight class may still start 1e7 m out.
+  CHECK_NOTHROW(samsim::parse_scenario(patched(ref, "/raid/0/start_range_m", "1e7")));
+
+  // The same limits for scenarios built in code.
+  scenario code = samsim::load_scenario(reference_path);
+  code.classes[0].flight_time_s = 0.0;
+  code.classes[0].apogee_height_m = 1e7;
+  CHECK_THROWS_WITH(samsim::validate(code), Contains("apogee_height_m") && Contains("300000"));
+  code = samsim::load_scenario(reference_path);
+  code.raid.groups[3].start_range_m = samsim::random_value::fixed(2e6);
+  CHECK_THROWS_WITH(samsim::validate(code), Contains("raid group 3 start_range_m") && Contains("1000000"));
+  code = samsim::load_scenario(reference_path);
+  code.raid.class_defaults[2].speed_mps = samsim::random_value::fixed(1e-6);
+  CHECK_THROWS_WITH(samsim::validate(code), Contains("raid group 2 speed_mps") && Contains("looks"));
+}
+
+TEST_CASE("a raid that can draw more threats than a trial supports is refused", "[scenario][runaway]") {
+  // Each threat of a trial draws from its own sub-stream: at most 2^20 - 1 = 1048575 (rng.hpp).
+  json doc = reference();
+  json group = doc["raid"][0];  // cruise, 300 km at 250 m/s
+  group["count"] = 100000;
+  doc["raid"] = json::array();
+  for (int i = 0; i < 10; ++i) doc["raid"].push_back(group);
+  group["count"] = 48575;
+  doc["raid"].push_back(group);  // 1000000 + 48575 = 1048575
+  CHECK_NOTHROW(samsim::parse_scenario(doc));
+  doc["raid"][10]["count"] = 48576;
+  expect_error([&] { samsim::parse_scenario(doc); }, "/raid/10/count", "a trial supports at most 1048575");
+  // A Poisson count counts with its largest draw: Poisson(48000) exceeds 48575 with
+  // probability about P(Z > 575 / sqrt(48000) = 2.6) = 5e-3, far above 2^-53.
+  doc["raid"][10]["count"] = {{"poisson", 48000}};
+  expect_error([&] { samsim::parse_scenario(doc); }, "/raid/10/count", "a trial supports at most 1048575");
+  doc["raid"][10]["count"] = {{"uniform", {0, 48576}}};
+  expect_error([&] { samsim::parse_scenario(doc); }, "/raid/10/count", "this group up to 48576");
 }

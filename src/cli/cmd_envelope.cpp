@@ -7,6 +7,7 @@
 #include "svg_plot.hpp"
 
 #include <samsim/flyout.hpp>
+#include <samsim/interceptor_type.hpp>
 #include <samsim/scenario.hpp>
 
 #include <fmt/format.h>
@@ -26,7 +27,31 @@ struct envelope_args {
   double height_step_m = 1000.0;
   std::string csv_path;
   std::string svg_path;
+  std::string interceptor;  ///< format 2: the interceptor type
 };
+
+// The flyout table of the scenario's interceptor (format 1) or of the type
+// --interceptor names (format 2; optional when there is only one type).
+flyout_table scenario_table(const scenario& sc, const envelope_args& a) {
+  if (sc.format == 1) {
+    if (!a.interceptor.empty())
+      throw usage_error(fmt::format("--interceptor {}: only format 2 scenarios have interceptor types", a.interceptor));
+    return flyout_table::build(sc.battery.interceptor, sc.battery.envelope);
+  }
+  std::string names;
+  for (const auto& t : sc.interceptors) names += (names.empty() ? "" : ", ") + t.name;
+  if (a.interceptor.empty()) {
+    if (sc.interceptors.size() != 1)
+      throw usage_error(fmt::format("{} has {} interceptor types: name one with --interceptor ({})", a.scenario_path,
+                                    sc.interceptors.size(), names));
+    return build_flyout_table(sc.interceptors.front());
+  }
+  const int index = sc.interceptor_index(a.interceptor);
+  if (index < 0)
+    throw usage_error(fmt::format("--interceptor {}: no such interceptor type in {} ({})", a.interceptor,
+                                  a.scenario_path, names));
+  return build_flyout_table(sc.interceptors[static_cast<std::size_t>(index)]);
+}
 
 constexpr double range_resolution_m = 50.0;
 
@@ -129,7 +154,7 @@ void envelope_command(const envelope_args& a) {
   if (!(std::isfinite(a.height_step_m) && a.height_step_m > 0.0))
     throw usage_error(fmt::format("--height-step-m {}: must be a finite number > 0", a.height_step_m));
   const scenario sc = load_scenario(a.scenario_path);
-  const flyout_table table = flyout_table::build(sc.battery.interceptor, sc.battery.envelope);
+  const flyout_table table = scenario_table(sc, a);
   warn_if_reach_short(a.scenario_path, compare_reach(table, range_resolution_m));
   const auto rows = envelope_table(table, a.height_step_m, range_resolution_m);
 
@@ -159,6 +184,7 @@ const registrar reg{50, [](CLI::App& app) {
   sub->add_option("scenario", a->scenario_path, "Scenario file (JSON)")->required();
   sub->add_option("--height-step-m", a->height_step_m, "Height step of the table [m], > 0")->capture_default_str();
   sub->add_option("--csv", a->csv_path, "Write the table as CSV to FILE ('-': stdout, without the text table)");
+  sub->add_option("--interceptor", a->interceptor, "Format 2 scenarios: the interceptor type (by name)");
   sub->add_option("--svg", a->svg_path, "Write a plot of the envelope with time-of-flight lines to FILE ('-': stdout)");
   sub->callback([a] { envelope_command(*a); });
 }};
