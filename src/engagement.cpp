@@ -210,6 +210,7 @@ struct threat_runtime {
   int target_battery = -1;  ///< battery it attacks, -1 for an asset
   int target_asset = -1;
   bool accessed = false;  ///< some battery has had its track
+  bool confirmed_by_lost_battery = false;  ///< a radar confirmed it after its battery was put out of action
   bool leaked = false;
   bool killed = false;        ///< physically killed
   bool known_killed = false;  ///< seen killed at a kill assessment
@@ -533,7 +534,12 @@ class trial_engine {
   /// every event of the instant is handled (grant_track_slots), so threats
   /// confirmed at the same look are served in priority order, not in event order.
   void on_confirm(int i, int b, double t) {
-    if (st_.rt[static_cast<std::size_t>(i)].leaked || out_of_action(b)) return;
+    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    if (r.leaked) return;
+    if (out_of_action(b)) {
+      r.confirmed_by_lost_battery = true;
+      return;
+    }
     (void)t;
     access(i, b).waiting_slot = true;
     auto& q = st_.slot_queues[static_cast<std::size_t>(b)];
@@ -612,7 +618,11 @@ class trial_engine {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const threat_outcome& out = ws_.outcomes[static_cast<std::size_t>(i)];
     if (out.interceptors_used > 0) return leak_cause::survived;
-    if (!r.accessed) return std::isfinite(out.confirm_time_s) ? leak_cause::not_tracked : leak_cause::never_detected;
+    if (!r.accessed) {
+      // A radar whose battery was out of action would have confirmed it: the loss stopped the defence.
+      if (r.confirmed_by_lost_battery) return leak_cause::battery_out_of_action;
+      return std::isfinite(out.confirm_time_s) ? leak_cause::not_tracked : leak_cause::never_detected;
+    }
     bool some_in_action = false;
     for (int b = 0; b < batteries_; ++b)
       if (std::isfinite(access(i, b).access_s) && !out_of_action(b)) some_in_action = true;

@@ -83,10 +83,12 @@ void sweep_command(const sweep_args& a) {
     const scenario& sc = scenarios[k];
     nlohmann::json doc = base;
     doc[ptr] = values[k];
-    const nlohmann::json interceptor = doc["battery"]["interceptor"];
-    // The flyout table depends only on battery.interceptor (kinematics and envelope): reuse it when that is unchanged.
+    // The flyout tables depend only on the interceptors (kinematics and envelope): battery.interceptor in
+    // format 1, the interceptors object in format 2. Reuse them when that is unchanged.
+    const nlohmann::json interceptor =
+        sc.format == 2 ? doc.value("interceptors", nlohmann::json()) : doc["battery"].value("interceptor", nlohmann::json());
     const engagement_model model = (previous && interceptor == previous_interceptor)
-                                       ? engagement_model(sc, previous->flyout())
+                                       ? engagement_model(sc, previous->flyout_tables())
                                        : engagement_model(sc);
     monte_carlo_options o;
     o.trials = a.trials.value_or(sc.monte_carlo.trials);
