@@ -210,6 +210,7 @@ struct threat_runtime {
   int target_battery = -1;  ///< battery it attacks, -1 for an asset
   int target_asset = -1;
   bool accessed = false;  ///< some battery has had its track
+  int access_count = 0;   ///< batteries that have had its track (trial_workspace::internal::access_list)
   bool confirmed_by_lost_battery = false;  ///< a radar confirmed it after its battery was put out of action
   bool leaked = false;
   bool killed = false;        ///< physically killed
@@ -250,6 +251,11 @@ struct trial_workspace::internal {
   event_queue_t queue;
   std::vector<threat_runtime> rt;
   std::vector<track_access> access;  ///< [threat * batteries + battery]
+  /// [threat * batteries + k], k < access_count: the batteries that have had
+  /// the threat's track, in battery order (loops over a threat's batteries
+  /// visit these alone, so far-apart batteries cost nothing).
+  std::vector<int> access_list;
+  std::vector<std::uint8_t> pass_common;  ///< per battery: its common shortage in the current decision pass
   std::vector<shot_memory> shots;    ///< [threat * stocks + stock]
   std::vector<shooter> shooters;     ///< per battery
   std::vector<track_slots> slots;    ///< per battery
@@ -329,6 +335,7 @@ class trial_engine {
     st_.options.resize(static_cast<std::size_t>(stocks_));
     st_.option_stock.resize(static_cast<std::size_t>(stocks_));
     st_.launch_wake_s.assign(nb, -infinity);
+    st_.pass_common.assign(nb, no_block);
     st_.option_rounds.resize(static_cast<std::size_t>(stocks_) * max_salvo_size);
     ws_.asset_leakers.assign(sc_.assets.size(), 0);
     ws_.battery_destroyed.assign(nb, 0);
@@ -344,6 +351,7 @@ class trial_engine {
     ws_.outcomes.assign(n, threat_outcome{});
     st_.rt.assign(n, threat_runtime{});
     st_.access.assign(n * static_cast<std::size_t>(batteries_), track_access{});
+    st_.access_list.resize(n * static_cast<std::size_t>(batteries_));
     st_.shots.assign(n * static_cast<std::size_t>(stocks_), shot_memory{});
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
@@ -476,6 +484,24 @@ class trial_engine {
     }
   }
 
+  /// The batteries that have had threat i's track, in battery order (access_count of them).
+  int* accessed_by(int i) {
+    return st_.access_list.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(batteries_);
+  }
+  const int* accessed_by(int i) const {
+    return st_.access_list.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(batteries_);
+  }
+  struct battery_range {
+    const int* first;
+    const int* last;
+    const int* begin() const { return first; }
+    const int* end() const { return last; }
+  };
+  battery_range batteries_of(int i) const {
+    const int* p = accessed_by(i);
+    return {p, p + st_.rt[static_cast<std::size_t>(i)].access_count};
+  }
+
   track_access& access(int i, int b) {
     return st_.access[static_cast<std::size_t>(i) * static_cast<std::size_t>(batteries_) + static_cast<std::size_t>(b)];
   }
@@ -497,7 +523,12 @@ class trial_engine {
     if (std::isfinite(a.access_s)) return;
     a.access_s = std::max(t, site(b).ready_time_s);
     a.ready_s = a.access_s + site(b).fire_control.reaction_time_s;
-    st_.rt[static_cast<std::size_t>(i)].accessed = true;
+    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    r.accessed = true;
+    int* list = accessed_by(i);
+    int k = r.access_count++;
+    for (; k > 0 && list[k - 1] > b; --k) list[k] = list[k - 1];
+    list[k] = b;
     push(a.ready_s, event_type::ready, i, b);
     refresh_eligible(i, t);
   }
@@ -557,7 +588,7 @@ class trial_engine {
       std::size_t taken = 0;
       while (taken < q.size() && slots.in_use() < slots.capacity()) {
         const int j = q[taken++];
-        if (!access(j, b).waiting_slot) continue;  // leaked, killed or battery lost while waiting
+        if (!waiting(j, b)) continue;  // leaked, killed or battery lost while waiting
         const bool acquired = slots.try_acquire();
         assert(acquired);
         (void)acquired;
@@ -567,19 +598,24 @@ class trial_engine {
         start_track(j, b, t);
       }
       // Drop dead entries at the head too, so the queue holds only live waiters there.
-      while (taken < q.size() && !access(q[taken], b).waiting_slot) ++taken;
+      while (taken < q.size() && !waiting(q[taken], b)) ++taken;
       q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(taken));
     }
     for (const auto& [j, b] : st_.confirmed_now)
-      if (access(j, b).waiting_slot) record(t, trace_kind::track_waiting, j, -1, -1, 0.0, b);
+      if (waiting(j, b)) record(t, trace_kind::track_waiting, j, -1, -1, 0.0, b);
     st_.confirmed_now.clear();
+  }
+
+  /// Threat i still waits for a slot of battery b's radar.
+  bool waiting(int i, int b) const {
+    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    return access(i, b).waiting_slot && !r.leaked && !r.killed;
   }
 
   /// A track ends (kill or leak): every slot it holds is free for the next grant.
   void release_tracks(int i) {
-    for (int b = 0; b < batteries_; ++b) {
+    for (const int b : batteries_of(i)) {
       track_access& a = access(i, b);
-      a.waiting_slot = false;
       if (a.slot_held) {
         a.slot_held = false;
         st_.slots[static_cast<std::size_t>(b)].release();
@@ -608,7 +644,7 @@ class trial_engine {
     ++result_.leakers;
     result_.first_leak_time_s = std::min(result_.first_leak_time_s, t);
     record(t, trace_kind::leak, i, -1, -1, static_cast<double>(out.cause));
-    for (int b = 0; b < batteries_; ++b) release_channel(i, b);
+    for (const int b : batteries_of(i)) release_channel(i, b);
     release_tracks(i);
     if (r.target_asset >= 0) ++ws_.asset_leakers[static_cast<std::size_t>(r.target_asset)];
     if (r.target_battery >= 0 && !out_of_action(r.target_battery)) put_out_of_action(r.target_battery, t);
@@ -624,8 +660,8 @@ class trial_engine {
       return std::isfinite(out.confirm_time_s) ? leak_cause::not_tracked : leak_cause::never_detected;
     }
     bool some_in_action = false;
-    for (int b = 0; b < batteries_; ++b)
-      if (std::isfinite(access(i, b).access_s) && !out_of_action(b)) some_in_action = true;
+    for (const int b : batteries_of(i))
+      if (!out_of_action(b)) some_in_action = true;
     if (!some_in_action) return leak_cause::battery_out_of_action;
     // Tracked, never a feasible shot blocked by a shortage (e.g. reaction time too long): outside_envelope.
     return r.last_block != no_block ? static_cast<leak_cause>(r.last_block) : leak_cause::outside_envelope;
@@ -749,7 +785,7 @@ class trial_engine {
   bool eligible(int i, double t) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (!r.accessed || r.leaked || r.known_killed) return false;
-    for (int b = 0; b < batteries_; ++b)
+    for (const int b : batteries_of(i))
       if (eligible_at(i, b, t)) return true;
     return false;
   }
@@ -931,12 +967,12 @@ class trial_engine {
   /// The block reason every eligible threat would get now, whatever its
   /// channel and whichever battery or type: when each battery in action has
   /// the same common shortage. no_block otherwise.
-  std::uint8_t common_block(double t) const {
+  std::uint8_t common_block() const {
     std::uint8_t common = no_block;
     bool first = true;
     for (int b = 0; b < batteries_; ++b) {
       if (out_of_action(b)) continue;
-      const std::uint8_t c = block_code(st_.shooters[static_cast<std::size_t>(b)].common_shortage(t));
+      const std::uint8_t c = st_.pass_common[static_cast<std::size_t>(b)];
       if (c == no_block || (!first && c != common)) return no_block;
       common = c;
       first = false;
@@ -959,7 +995,10 @@ class trial_engine {
     // channels are free, at every battery), and each already carries it, the
     // pass below would only skip them all: a large raid's decision passes then
     // cost nothing instead of a walk over every waiting threat.
-    const std::uint8_t common = common_block(t);
+    auto& pass_common = st_.pass_common;
+    for (int b = 0; b < batteries_; ++b)
+      pass_common[static_cast<std::size_t>(b)] = block_code(st_.shooters[static_cast<std::size_t>(b)].common_shortage(t));
+    const std::uint8_t common = common_block();
     if (common != no_block && eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size())) return;
     // A copy: launching changes the eligible list.
     auto& cand = st_.candidates;
@@ -986,8 +1025,12 @@ class trial_engine {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     int count = 0;
     std::uint8_t shortage_found = no_block;
-    for (int b = 0; b < batteries_; ++b) {
+    for (const int b : batteries_of(i)) {
       if (!eligible_at(i, b, t)) continue;
+      // A shortage this battery has for every stock and channel, and the
+      // threat already carries: nothing new to learn from it (no prediction).
+      const std::uint8_t common = st_.pass_common[static_cast<std::size_t>(b)];
+      if (common != no_block && common == r.last_block) continue;
       const bool holds = access(i, b).holds_channel;
       shooter& sh = shooter_of(b);
       for (int s = 0; s < sh.stocks(); ++s) {
