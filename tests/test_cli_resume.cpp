@@ -348,3 +348,87 @@ TEST_CASE("run under MPI: SIGTERM to mpirun stops every rank at a round boundary
   check_is_prefix(dir, partial, "small-raid.json");
 }
 #endif
+
+namespace {
+
+/// `samsim sweep` of small-raid.json over the raid size, with the given extra arguments.
+std::vector<std::string> sweep_args(const std::string& csv, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"sweep",    scenario_path("small-raid.json"),      "--set", "/raid/0/count",
+                                   "--values", "4,6,8,10",                            "--trials",
+                                   std::to_string(long_run_trials / 4),               "--csv", csv};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return samsim_args(args);
+}
+
+std::vector<std::string> csv_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("sweep: killed at random moments and resumed, or interrupted after k points, gives the same CSV",
+          "[cli][resume][sweep]") {
+  const cli_test::temp_dir dir("resume-sweep");
+  const std::string reference_csv = dir / "reference.csv";
+  {
+    const child c = spawn(sweep_args(reference_csv, {"--threads", "2"}), dir / "out.txt", dir / "err.txt");
+    const ending e = wait_for(c);
+    REQUIRE(e.exited);
+    REQUIRE(e.exit_code == 0);
+  }
+  const std::string reference = cli_test::read_text(reference_csv);
+  REQUIRE(csv_lines(reference).size() == 5);  // the header and the four points
+
+  SECTION("SIGKILL at random moments") {
+    const std::string checkpoint = dir / "sweep.ckpt";
+    const std::string csv = dir / "sweep.csv";
+    const int killed = kill_and_resume(dir, 6, 31337, 40, checkpoint, [&](int session) {
+      std::vector<std::string> extra = {"--threads", std::to_string(1 + session % 2), "--checkpoint", checkpoint,
+                                        "--checkpoint-interval", "0"};
+      if (session > 0) extra.insert(extra.end(), {"--resume", checkpoint});
+      CHECK((session == 0 || !std::filesystem::exists(csv)));
+      return sweep_args(csv, extra);
+    });
+    CHECK(killed >= 4);
+    CHECK(cli_test::read_text(csv) == reference);
+  }
+  SECTION("SIGTERM after a finished point keeps it and continues from there") {
+    const std::string checkpoint = dir / "sweep.ckpt";
+    const std::string csv = dir / "partial.csv";
+    const child c =
+        spawn(sweep_args(csv, {"--threads", "2", "--checkpoint", checkpoint}), dir / "out.txt", dir / "err.txt");
+    // Progress counts finished points in millions (process_helpers.hpp): wait for the first one.
+    REQUIRE(wait_for_progress(c, checkpoint, 999999));
+    ::kill(c.pid, SIGTERM);
+    const ending e = wait_for(c);
+    const std::string err = cli_test::read_text(dir / "err.txt");
+    INFO("stderr: " << err);
+    REQUIRE(e.exited);
+    CHECK(e.exit_code == 128 + SIGTERM);
+    CHECK(err.find("interrupted by SIGTERM after") != std::string::npos);
+    const auto v = read_checkpoint(checkpoint);
+    REQUIRE(v.has_value());
+    const std::size_t points = v->next_chunk / 1000000;
+    REQUIRE(points >= 1);
+    REQUIRE(points < 4);
+    // The CSV holds the finished points, each exactly as in the uninterrupted sweep.
+    const auto partial = csv_lines(cli_test::read_text(csv));
+    const auto full = csv_lines(reference);
+    REQUIRE(partial.size() == points + 1);
+    for (std::size_t k = 0; k < partial.size(); ++k) CHECK(partial[k] == full[k]);
+    CHECK(temporary_files(dir.path()).empty());
+
+    const child r = spawn(sweep_args(csv, {"--threads", "1", "--resume", checkpoint}), dir / "out.txt",
+                          dir / "err.txt");
+    const ending re = wait_for(r);
+    REQUIRE(re.exited);
+    CHECK(re.exit_code == 0);
+    CHECK(cli_test::read_text(csv) == reference);
+    // The finished points were not run again: their table rows come from the checkpoint, the same rows.
+    const std::string table = cli_test::read_text(dir / "out.txt");
+    CHECK(table.find("interrupted") == std::string::npos);
+  }
+}

@@ -89,6 +89,19 @@ monte_carlo_state state_from_json(const nlohmann::json& j, const std::string& wh
   return s;
 }
 
+void check_checkpoint_args(const std::string& checkpoint_path, const std::string& resume_path, double interval_s) {
+  if (!(interval_s >= 0.0 && interval_s <= 1e6)) throw usage_error("--checkpoint-interval must be in [0, 1e6] seconds");
+  if (checkpoint_path == "-" || resume_path == "-") throw usage_error("a checkpoint must be a file, not '-'");
+}
+
+void check_resumed_state(const monte_carlo_state& state, const monte_carlo_options& options, const std::string& path) {
+  try {
+    check_state(state, options);
+  } catch (const std::invalid_argument& e) {
+    throw run_error(fmt::format("cannot resume from '{}': {}", path, e.what()));
+  }
+}
+
 void write_checkpoint(const std::string& path, const std::string& kind, const nlohmann::json& identity,
                       const nlohmann::json& body) {
   nlohmann::json j = body;

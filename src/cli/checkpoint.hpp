@@ -32,6 +32,12 @@ nlohmann::json state_to_json(const monte_carlo_state& state);
 /// Throws run_error naming `where` (the file) when the object is not a state.
 monte_carlo_state state_from_json(const nlohmann::json& j, const std::string& where);
 
+/// Checks the checkpoint options of a command; throws usage_error.
+void check_checkpoint_args(const std::string& checkpoint_path, const std::string& resume_path, double interval_s);
+
+/// check_state for a state read from `path`: throws run_error naming the file and what does not add up.
+void check_resumed_state(const monte_carlo_state& state, const monte_carlo_options& options, const std::string& path);
+
 /// Writes a checkpoint of `kind` ("run" or "sweep") atomically: {"samsim_checkpoint": 1,
 /// "kind", "identity", ...body}.
 void write_checkpoint(const std::string& path, const std::string& kind, const nlohmann::json& identity,

@@ -59,9 +59,7 @@ void check_args(const run_args& a) {
   if (a.threads < 0) throw usage_error("--threads must be >= 0 (0: all cores)");
   if (a.target_halfwidth && !(*a.target_halfwidth >= 0.0 && *a.target_halfwidth < 0.5))
     throw usage_error("--target-halfwidth must be in [0, 0.5) (0: run every trial)");
-  if (!(a.checkpoint_interval_s >= 0.0 && a.checkpoint_interval_s <= 1e6))
-    throw usage_error("--checkpoint-interval must be in [0, 1e6] seconds");
-  if (a.checkpoint_path == "-" || a.resume_path == "-") throw usage_error("a checkpoint must be a file, not '-'");
+  check_checkpoint_args(a.checkpoint_path, a.resume_path, a.checkpoint_interval_s);
 }
 
 /// The scenario file as JSON (its hash identifies it in checkpoints) and as a validated scenario.
@@ -86,11 +84,7 @@ class run_checkpoint {
     if (!a.resume_path.empty()) {
       const nlohmann::json j = read_checkpoint(a.resume_path, "run", identity_);
       resumed_ = state_from_json(j.value("state", nlohmann::json()), a.resume_path);
-      try {
-        check_state(*resumed_, o);
-      } catch (const std::invalid_argument& e) {
-        throw run_error(fmt::format("cannot resume from '{}': {}", a.resume_path, e.what()));
-      }
+      check_resumed_state(*resumed_, o, a.resume_path);
       elapsed_before_s_ = j.value("elapsed_s", 0.0);
     }
   }
