@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <vector>
 
@@ -109,6 +110,15 @@ void write_checkpoint(const std::string& path, const std::string& kind, const nl
   j["kind"] = kind;
   j["identity"] = identity;
   write_output(path, j.dump(1) + "\n");
+}
+
+void write_checkpoint_or_warn(const std::string& path, const std::string& kind, const nlohmann::json& identity,
+                              const nlohmann::json& body) {
+  try {
+    write_checkpoint(path, kind, identity, body);
+  } catch (const std::exception& e) {
+    std::cerr << "samsim: warning: checkpoint not written (" << e.what() << "); the run goes on\n" << std::flush;
+  }
 }
 
 nlohmann::json read_checkpoint(const std::string& path, const std::string& kind, const nlohmann::json& identity) {

@@ -43,6 +43,13 @@ void check_resumed_state(const monte_carlo_state& state, const monte_carlo_optio
 void write_checkpoint(const std::string& path, const std::string& kind, const nlohmann::json& identity,
                       const nlohmann::json& body);
 
+/// write_checkpoint for the checkpoints a run takes on the way: a failure
+/// (disk full, say) is a warning on stderr and the run goes on (a throw from
+/// inside the Monte Carlo's merge would end it); the final checkpoint of an
+/// interrupted run uses write_checkpoint and fails the command instead.
+void write_checkpoint_or_warn(const std::string& path, const std::string& kind, const nlohmann::json& identity,
+                              const nlohmann::json& body);
+
 /// Reads a checkpoint of `kind` and checks it against `identity`; throws
 /// run_error when the file is missing, not a checkpoint, or of another run
 /// (the message lists every field that differs, with both values).

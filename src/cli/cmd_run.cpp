@@ -92,22 +92,25 @@ class run_checkpoint {
   const monte_carlo_state* resumed() const { return resumed_ ? &*resumed_ : nullptr; }
   /// Time spent by the sessions before this one.
   double elapsed_before_s() const { return elapsed_before_s_; }
-  /// After a merged chunk: writes when the interval has passed.
+  /// After a merged chunk: writes when the interval has passed (a failure is a warning).
   void periodic(const monte_carlo_state& state, double session_elapsed_s) {
-    if (!path_.empty() && clock_.due()) write(state, session_elapsed_s, false);
+    if (!path_.empty() && clock_.due())
+      write_checkpoint_or_warn(path_, "run", identity_, body(state, session_elapsed_s, false));
   }
-  /// At the end of the run (complete, stopped early or interrupted).
+  /// At the end of the run (complete, stopped early or interrupted). Only an
+  /// interrupted run needs it to go on, so only then a failure is an error.
   void final(const monte_carlo_state& state, double session_elapsed_s, bool complete) {
-    if (!path_.empty()) write(state, session_elapsed_s, complete);
+    if (path_.empty()) return;
+    if (complete) write_checkpoint_or_warn(path_, "run", identity_, body(state, session_elapsed_s, true));
+    else write_checkpoint(path_, "run", identity_, body(state, session_elapsed_s, false));
   }
   const std::string& path() const { return path_; }
 
  private:
-  void write(const monte_carlo_state& state, double session_elapsed_s, bool complete) {
-    write_checkpoint(path_, "run", identity_,
-                     {{"state", state_to_json(state)},
-                      {"complete", complete},
-                      {"elapsed_s", elapsed_before_s_ + session_elapsed_s}});
+  nlohmann::json body(const monte_carlo_state& state, double session_elapsed_s, bool complete) const {
+    return {{"state", state_to_json(state)},
+            {"complete", complete},
+            {"elapsed_s", elapsed_before_s_ + session_elapsed_s}};
   }
 
   std::string path_;
@@ -128,10 +131,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 /// Progress on stderr, one line rewritten in place, only when stderr is a terminal.
-std::function<void(const monte_carlo_progress&)> progress_printer(bool enabled) {
+/// `trials_before`: trials a resumed run had done before this session (not counted in its rate).
+std::function<void(const monte_carlo_progress&)> progress_printer(bool enabled, std::uint64_t trials_before) {
   if (!enabled || !stderr_is_terminal()) return {};
-  return [](const monte_carlo_progress& p) {
-    const double rate = p.elapsed_s > 0 ? static_cast<double>(p.trials_done) / p.elapsed_s : 0.0;
+  return [trials_before](const monte_carlo_progress& p) {
+    const double rate =
+        p.elapsed_s > 0 ? static_cast<double>(p.trials_done - std::min(p.trials_done, trials_before)) / p.elapsed_s
+                        : 0.0;
     const double eta = rate > 0 ? static_cast<double>(p.trials_planned - p.trials_done) / rate : 0.0;
     std::cerr << fmt::format("\r  {}/{} trials  {:.0f} trials/s  ETA {:.0f} s  P(leak) {:.4f} [{:.4f}, {:.4f}]   ",
                              p.trials_done, p.trials_planned, rate, eta, p.p_leak.estimate, p.p_leak.lower,
@@ -212,7 +218,7 @@ int run_mpi(const run_args& a) {
     monte_carlo_state state;
     if (rank == 0 && checkpoint->resumed()) state = *checkpoint->resumed();
     state.tally.by_class.resize(std::max(state.tally.by_class.size(), sc.classes.size()));
-    auto progress = progress_printer(!a.quiet && rank == 0);
+    auto progress = progress_printer(!a.quiet && rank == 0, state.tally.trials);
     bool interrupted = false;
     for (std::uint64_t base = start_chunk; base < chunks; base += per_rank * static_cast<std::uint64_t>(size)) {
       const std::uint64_t first = std::min(chunks, base + per_rank * static_cast<std::uint64_t>(rank));
@@ -266,7 +272,7 @@ int run_mpi(const run_args& a) {
         break;
       }
     }
-    if (rank == 0) {
+    if (rank == 0) try {
       interrupted = interrupted && state.next_chunk < chunks;
       result.tally = state.tally;
       result.stopped_early = state.stopped_early;
@@ -275,9 +281,13 @@ int run_mpi(const run_args& a) {
       result.elapsed_s = seconds_since(start);
       add_earlier_sessions(result, checkpoint->elapsed_before_s());
       result.estimates = estimate(result.tally, o.confidence);
-      checkpoint->final(state, seconds_since(start), !interrupted);
       emit(sc, o, result, a, interrupted);
+      checkpoint->final(state, seconds_since(start), !interrupted);
       if (interrupted) status = report_interrupt(guard, result, o, *checkpoint);
+    } catch (const std::exception& e) {
+      // Reported here, not below: the other ranks wait for this status.
+      std::cerr << "samsim: error: " << e.what() << "\n";
+      status = 1;
     }
     // Every rank ends with rank 0's status (an interrupt is reported by all).
     MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -305,14 +315,15 @@ void run_command(const run_args& a) {
   run_checkpoint checkpoint(a, l, o);
   const interrupt_guard guard;
   const auto start = std::chrono::steady_clock::now();
-  o.progress = progress_printer(!a.quiet);
+  o.progress = progress_printer(!a.quiet, checkpoint.resumed() ? checkpoint.resumed()->tally.trials : 0);
   o.cancel = guard.flag();
   o.resume = checkpoint.resumed();
   o.chunk_merged = [&](const monte_carlo_state& s) { checkpoint.periodic(s, seconds_since(start)); };
   monte_carlo_result r = run_monte_carlo(model, o);
   add_earlier_sessions(r, checkpoint.elapsed_before_s());
-  checkpoint.final(state_of(r), seconds_since(start), !r.cancelled);
+  // Outputs first: a complete run's result matters more than its last checkpoint.
   emit(sc, o, r, a, r.cancelled);
+  checkpoint.final(state_of(r), seconds_since(start), !r.cancelled);
   if (r.cancelled) throw exit_with_code{report_interrupt(guard, r, o, checkpoint)};
 }
 

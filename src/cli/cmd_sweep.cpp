@@ -56,30 +56,29 @@ class sweep_checkpoint {
   const monte_carlo_state* resume_point(std::size_t k) const {
     return (k == finished_.size() && current_) ? &*current_ : nullptr;
   }
-  /// After a merged chunk of the point in progress: writes when the interval has passed.
+  /// After a merged chunk of the point in progress: writes when the interval has passed (a failure is a warning).
   void periodic(const monte_carlo_state& current) {
-    if (!path_.empty() && clock_.due()) write(&current, false);
+    if (!path_.empty() && clock_.due()) write_checkpoint_or_warn(path_, "sweep", identity_, body(&current, false));
   }
-  /// A point finished: always written (a finished point is never run again).
+  /// A point finished: always written (a finished point is never run again); a failure is a warning.
   void point_done(const monte_carlo_state& state, bool last) {
     finished_.push_back(state);
     current_.reset();
-    if (!path_.empty()) write(nullptr, last);
+    if (!path_.empty()) write_checkpoint_or_warn(path_, "sweep", identity_, body(nullptr, last));
   }
-  /// The point in progress was interrupted.
+  /// The point in progress was interrupted: the checkpoint must be written.
   void interrupted(const monte_carlo_state& current) {
-    if (!path_.empty()) write(&current, false);
+    if (!path_.empty()) write_checkpoint(path_, "sweep", identity_, body(&current, false));
   }
   const std::string& path() const { return path_; }
 
  private:
-  void write(const monte_carlo_state* current, bool complete) {
+  nlohmann::json body(const monte_carlo_state* current, bool complete) const {
     nlohmann::json points = nlohmann::json::array();
     for (const auto& f : finished_) points.push_back(state_to_json(f));
-    write_checkpoint(path_, "sweep", identity_,
-                     {{"points", points},
-                      {"current", current ? state_to_json(*current) : nlohmann::json()},
-                      {"complete", complete}});
+    return {{"points", points},
+            {"current", current ? state_to_json(*current) : nlohmann::json()},
+            {"complete", complete}};
   }
 
   std::string path_;
