@@ -268,7 +268,7 @@ int run_mpi(const run_args& a) {
       MPI_Allreduce(&my_stop, &stop, 1, MPI_INT, MPI_BOR, MPI_COMM_WORLD);
       if (stop & 1) break;
       if (stop & 2) {
-        interrupted = state.next_chunk < chunks || rank != 0;
+        interrupted = true;  // rank 0 checks below whether chunks were left
         break;
       }
     }
