@@ -9,6 +9,7 @@ packages=(
   catch2 librandom123-dev nlohmann-json3-dev libcli11-dev
   libbenchmark-dev
   libopenmpi-dev openmpi-bin
+  clang-14 libfuzzer-14-dev
 )
 
 missing=()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds samsim twice (Release, then with
 # AddressSanitizer + UndefinedBehaviorSanitizer and assertions) and runs the
-# whole test suite in both builds. Exits non-zero if anything fails.
+# whole test suite in both builds, then fuzzes the scenario loader for 60 s
+# (clang-14, libFuzzer; scripts/fuzz-scenario.sh runs it longer). Exits
+# non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +26,9 @@ echo "== Sanitizer tests ($(date +%H:%M:%S))"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-sanitize && ctest --output-on-failure -j"$jobs")
+
+# The scenario loader under libFuzzer (its own clang build of the loader's
+# sources only): 60 s here; docs/reliability.md says how to run it longer.
+echo "== Fuzz: scenario loader, 60 s ($(date +%H:%M:%S))"
+bash scripts/fuzz-scenario.sh 60
+echo "== done ($(date +%H:%M:%S))"

@@ -1,6 +1,8 @@
 #include <samsim/log.hpp>
 #include <samsim/monte_carlo.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -365,31 +367,43 @@ monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_ca
     throw std::invalid_argument("monte_carlo_options.confidence must be in (0, 1)");
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const std::uint64_t chunks = chunk_count(o);
+  monte_carlo_state state;
+  if (o.resume) {
+    check_state(*o.resume, o);
+    state = *o.resume;
+  }
+  state.tally.by_class.resize(std::max(state.tally.by_class.size(), model.scenario_data().classes.size()));
   monte_carlo_result result;
-  result.tally.by_class.resize(model.scenario_data().classes.size());
   const auto log = logger();
-  log->debug("monte carlo '{}': {} trials, seed {}, {} threads, chunks of {}", model.scenario_data().name, o.trials,
-             o.seed, resolve_threads(o.threads), o.chunk_trials);
-  run_ordered(model, o, 0, chunk_count(o), resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
-    result.tally.merge(t);
+  log->debug("monte carlo '{}': {} trials, seed {}, {} threads, chunks of {}{}", model.scenario_data().name, o.trials,
+             o.seed, resolve_threads(o.threads), o.chunk_trials,
+             o.resume ? fmt::format(", resumed at chunk {} ({} trials done)", state.next_chunk, state.tally.trials)
+                      : std::string());
+  const std::uint64_t first = state.stopped_early ? chunks : state.next_chunk;
+  run_ordered(model, o, first, chunks - first, resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
+    state.tally.merge(t);
+    ++state.next_chunk;
+    state.stopped_early = reached_target(state.tally, o);
     if (o.progress) {
       monte_carlo_progress p;
-      p.trials_done = result.tally.trials;
+      p.trials_done = state.tally.trials;
       p.trials_planned = o.trials;
       p.elapsed_s = elapsed();
-      p.p_leak = wilson_interval(result.tally.trials_with_leak, result.tally.trials, o.confidence);
+      p.p_leak = wilson_interval(state.tally.trials_with_leak, state.tally.trials, o.confidence);
       o.progress(p);
     }
-    if (reached_target(result.tally, o)) {
-      result.stopped_early = true;
-      return false;
-    }
+    if (o.chunk_merged) o.chunk_merged(state);
+    if (state.stopped_early) return false;
     if (o.cancel && o.cancel->load()) {
-      result.cancelled = true;
+      result.cancelled = state.next_chunk < chunks;
       return false;
     }
     return true;
   });
+  result.tally = std::move(state.tally);
+  result.stopped_early = state.stopped_early;
+  result.next_chunk = state.next_chunk;
   result.elapsed_s = elapsed();
   result.trials_per_second = result.elapsed_s > 0.0 ? static_cast<double>(result.tally.trials) / result.elapsed_s : 0.0;
   result.estimates = estimate(result.tally, o.confidence);
@@ -397,6 +411,40 @@ monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_ca
              result.tally.trials, result.elapsed_s, result.trials_per_second,
              result.stopped_early ? ", stopped at the half-width target" : (result.cancelled ? ", cancelled" : ""));
   return result;
+}
+
+monte_carlo_state state_of(const monte_carlo_result& r) { return {r.tally, r.next_chunk, r.stopped_early}; }
+
+void check_state(const monte_carlo_state& s, const monte_carlo_options& o) {
+  const std::uint64_t chunks = chunk_count(o);
+  const monte_carlo_tally& t = s.tally;
+  auto fail = [](const std::string& what) { throw std::invalid_argument("inconsistent run state: " + what); };
+  if (s.next_chunk > chunks)
+    fail(fmt::format("next chunk {} is past the run's {} chunks", s.next_chunk, chunks));
+  const std::uint64_t expected = std::min(o.trials, s.next_chunk * o.chunk_trials);
+  if (t.trials != expected)
+    fail(fmt::format("{} trials merged, but chunks [0, {}) of {} trials hold {}", t.trials, s.next_chunk,
+                     o.chunk_trials, expected));
+  if (t.trials_with_leak > t.trials || t.trials_magazine_exhausted > t.trials)
+    fail("more trials with a leak or an empty magazine than trials");
+  if (t.leakers.count() != t.trials || t.interceptors_used.count() != t.trials || t.leaker_histogram.total() != t.trials)
+    fail("the per-trial tallies do not count every trial once");
+  if (t.leaker_histogram.at_least(1) != t.trials_with_leak)
+    fail("the leaker histogram disagrees with the trials with a leak");
+  if (t.killed > t.threats) fail("more threats killed than threats");
+  std::uint64_t leaked = 0, class_threats = 0, class_leaked = 0;
+  for (std::uint64_t c : t.causes) leaked += c;
+  for (const auto& c : t.by_class) {
+    class_threats += c.threats;
+    class_leaked += c.leaked;
+  }
+  if (leaked + t.killed != t.threats || class_threats != t.threats || class_leaked != leaked)
+    fail("threats, kills, causes and classes do not add up");
+  if (t.leakers.sum() != leaked) fail("the leakers per trial do not add up to the leaked threats");
+  // The rule is checked after every merged chunk: a state meets the target exactly when it is marked stopped.
+  if (s.stopped_early != reached_target(t, o))
+    fail(s.stopped_early ? "marked stopped at the half-width target, which it does not meet"
+                         : "meets the half-width target but is not marked stopped");
 }
 
 // ---------------------------------------------------------------------------

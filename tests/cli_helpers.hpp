@@ -4,12 +4,58 @@
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace cli_test {
+
+/// A fresh directory under the system temporary directory, removed with its contents at the end.
+class temp_dir {
+ public:
+  explicit temp_dir(const std::string& tag = "cli") {
+    static std::atomic<int> counter{0};
+    const std::filesystem::path base = std::filesystem::temp_directory_path();
+    for (int attempt = 0;; ++attempt) {
+      path_ = base / ("samsim-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+      std::error_code ec;
+      if (std::filesystem::create_directory(path_, ec)) break;  // false: it already existed, so not fresh
+      REQUIRE(attempt < 100);
+    }
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  REQUIRE(out.good());
+}
 
 struct run_result {
   int exit_code = -1;

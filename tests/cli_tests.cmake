@@ -65,3 +65,11 @@ samsim_add_mpi_compare_test(mpi_run_matches_single_process 2
 # must still stop exactly where one process does.
 samsim_add_mpi_compare_test(mpi_run_matches_single_process_halfwidth 3
   "${SAMSIM_SCENARIO_DIR}/small-raid.json" "--trials 50000 --threads 1 --target-halfwidth 0.012" ON)
+
+# Kill-and-resume and interrupts under mpirun (tests/test_cli_resume.cpp, hidden [mpi] cases):
+# one ctest test, run alone like the comparisons above.
+if(TARGET test_cli_resume)
+  target_compile_definitions(test_cli_resume PRIVATE SAMSIM_MPIRUN="${SAMSIM_MPIRUN}")
+  add_test(NAME mpi_kill_and_resume COMMAND test_cli_resume "[mpi]")
+  set_tests_properties(mpi_kill_and_resume PROPERTIES ENVIRONMENT "${samsim_mpi_test_env}" TIMEOUT 900 RUN_SERIAL TRUE)
+endif()

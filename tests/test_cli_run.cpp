@@ -16,6 +16,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli_helpers.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
@@ -39,46 +41,14 @@ using json = nlohmann::json;
 
 namespace {
 
-/// A fresh directory under the system temporary directory, removed with its contents at the end.
-class temp_dir {
+using cli_test::read_text;
+using cli_test::write_text;
+
+/// A fresh directory for this file's runs (cli_helpers.hpp).
+class temp_dir : public cli_test::temp_dir {
  public:
-  temp_dir() {
-    static std::atomic<int> counter{0};
-    const fs::path base = fs::temp_directory_path();
-    for (int attempt = 0;; ++attempt) {
-      path_ = base / ("samsim-test-cli-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-      std::error_code ec;
-      if (fs::create_directory(path_, ec)) break;  // false: it already existed, so not fresh
-      REQUIRE(attempt < 100);
-    }
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
+  temp_dir() : cli_test::temp_dir("cli-run") {}
 };
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  REQUIRE(out.good());
-}
 
 std::string quoted(const std::string& s) {
   std::string q = "'";

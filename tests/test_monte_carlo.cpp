@@ -138,3 +138,48 @@ TEST_CASE("the driver logs through the replaceable samsim logger", "[monte_carlo
   CHECK(captured.str().find("100 trials") != std::string::npos);
   CHECK(samsim::logger().get() != mine.get());
 }
+
+TEST_CASE("a run resumed from the state after any chunk equals the run that never stopped", "[monte_carlo][resume]") {
+  for (const double target : {0.0, 0.02}) {
+    auto o = options(target > 0 ? 100000 : 1000, 2);
+    o.target_halfwidth = target;
+    std::vector<monte_carlo_state> states;
+    o.chunk_merged = [&](const monte_carlo_state& s) { states.push_back(s); };
+    const auto whole = run_monte_carlo(small_raid(), o);
+    REQUIRE(states.size() == whole.next_chunk);
+    CHECK(states.back() == state_of(whole));
+    CHECK(whole.stopped_early == (target > 0));
+    o.chunk_merged = nullptr;
+    for (std::size_t k : {std::size_t{0}, std::size_t{3}, states.size() / 2, states.size() - 1}) {
+      INFO("target " << target << ", resumed after chunk " << k);
+      o.resume = &states[k];
+      o.threads = 1 + static_cast<int>(k % 3);
+      const auto resumed = run_monte_carlo(small_raid(), o);
+      CHECK(resumed.tally == whole.tally);
+      CHECK(resumed.stopped_early == whole.stopped_early);
+      CHECK(resumed.next_chunk == whole.next_chunk);
+      CHECK(resumed.estimates.p_leak_wilson.upper == whole.estimates.p_leak_wilson.upper);
+    }
+  }
+}
+
+TEST_CASE("check_state refuses a state that cannot be a prefix of the run", "[monte_carlo][resume]") {
+  auto o = options(1000, 1);
+  std::vector<monte_carlo_state> states;
+  o.chunk_merged = [&](const monte_carlo_state& s) { states.push_back(s); };
+  (void)run_monte_carlo(small_raid(), o);
+  const monte_carlo_state good = states[4];  // chunks 0-4 of 64 trials: 320 trials
+  CHECK_NOTHROW(check_state(good, o));
+  auto broken = [&](auto&& edit) {
+    monte_carlo_state s = good;
+    edit(s);
+    return s;
+  };
+  CHECK_THROWS_AS(check_state(broken([](auto& s) { s.next_chunk = 5 + 1; }), o), std::invalid_argument);
+  CHECK_THROWS_AS(check_state(broken([](auto& s) { s.next_chunk = 1000; }), o), std::invalid_argument);
+  CHECK_THROWS_AS(check_state(broken([](auto& s) { ++s.tally.killed; }), o), std::invalid_argument);
+  CHECK_THROWS_AS(check_state(broken([](auto& s) { ++s.tally.trials_with_leak; }), o), std::invalid_argument);
+  CHECK_THROWS_AS(check_state(broken([](auto& s) { s.stopped_early = true; }), o), std::invalid_argument);
+  o.chunk_trials = 32;  // the same trials in other chunks are another run
+  CHECK_THROWS_AS(check_state(good, o), std::invalid_argument);
+}

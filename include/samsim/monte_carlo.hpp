@@ -75,6 +75,17 @@ struct monte_carlo_tally {
   friend bool operator==(const monte_carlo_tally&, const monte_carlo_tally&) = default;
 };
 
+/// Where a run stands after a prefix of its chunks: the merged tally of chunks
+/// [0, next_chunk), in chunk order. This is all a checkpoint needs: a run
+/// resumed from it runs chunks next_chunk, next_chunk + 1, ... and merges them
+/// onto `tally`, so its result is bit-identical to a run that never stopped.
+struct monte_carlo_state {
+  monte_carlo_tally tally;
+  std::uint64_t next_chunk = 0;
+  bool stopped_early = false;  ///< the half-width rule was met at chunk next_chunk - 1: nothing is left to run
+  friend bool operator==(const monte_carlo_state&, const monte_carlo_state&) = default;
+};
+
 /// Progress of a run, reported after each merged chunk.
 struct monte_carlo_progress {
   std::uint64_t trials_done = 0;
@@ -92,8 +103,14 @@ struct monte_carlo_options {
   std::uint64_t chunk_trials = 256;  ///< fixed chunk size: part of the result's definition with early stopping
   /// Called from the calling thread after each chunk is merged.
   std::function<void(const monte_carlo_progress&)> progress;
-  /// Set to true (from any thread) to stop after the chunk in progress; the result covers the merged chunks.
+  /// Set to true (from any thread, or a signal handler: it is lock-free) to stop after the chunk in
+  /// progress; the result covers the merged chunks.
   const std::atomic<bool>* cancel = nullptr;
+  /// Start from this state (a checkpoint of a run with the same scenario and options) instead of chunk 0.
+  const monte_carlo_state* resume = nullptr;
+  /// Called from the calling thread after each chunk is merged (after `progress`), with the state so far:
+  /// the place to write checkpoints.
+  std::function<void(const monte_carlo_state&)> chunk_merged;
 };
 
 /// The chunks a process runs: chunk c is trials [c * chunk_trials, (c + 1) * chunk_trials).
@@ -156,12 +173,21 @@ struct monte_carlo_result {
   monte_carlo_estimates estimates;
   bool stopped_early = false;  ///< by the half-width target
   bool cancelled = false;
-  double elapsed_s = 0.0;
+  std::uint64_t next_chunk = 0;  ///< chunks [0, next_chunk) are merged into `tally`
+  double elapsed_s = 0.0;        ///< of this call only (a resumed run does not count the time before)
   double trials_per_second = 0.0;
 };
 
-/// Runs the Monte Carlo on this process.
+/// Runs the Monte Carlo on this process (from options.resume when given).
 monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_carlo_options& options);
+
+/// The state a result stands at (what a checkpoint of it stores).
+monte_carlo_state state_of(const monte_carlo_result& result);
+
+/// Checks that `state` can be a prefix of a run with these options (trial
+/// counts agree with next_chunk and with each other); throws
+/// std::invalid_argument saying what does not. For states read from files.
+void check_state(const monte_carlo_state& state, const monte_carlo_options& options);
 
 /// Merges per-chunk tallies in chunk order, applying the half-width stop rule
 /// after each; returns the number of chunks consumed (all unless stopped).

@@ -1,7 +1,9 @@
 // `samsim run`: the Monte Carlo on one scenario (threads, and MPI ranks when
 // started under mpirun); `samsim trace`: one trial's timeline.
 
+#include "checkpoint.hpp"
 #include "command.hpp"
+#include "interrupt.hpp"
 #include "output.hpp"
 
 #include <samsim/engagement.hpp>
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <thread>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #ifdef SAMSIM_HAVE_MPI
@@ -32,7 +35,13 @@ struct run_args {
   std::optional<double> target_halfwidth;
   std::string json_path;
   std::string csv_path;
+  std::string checkpoint_path;
+  std::string resume_path;
+  double checkpoint_interval_s = 5.0;
   bool quiet = false;
+
+  /// Where checkpoints go: --checkpoint, else the --resume file itself.
+  const std::string& checkpoint_file() const { return checkpoint_path.empty() ? resume_path : checkpoint_path; }
 };
 
 monte_carlo_options options_for(const scenario& sc, const run_args& a) {
@@ -50,13 +59,85 @@ void check_args(const run_args& a) {
   if (a.threads < 0) throw usage_error("--threads must be >= 0 (0: all cores)");
   if (a.target_halfwidth && !(*a.target_halfwidth >= 0.0 && *a.target_halfwidth < 0.5))
     throw usage_error("--target-halfwidth must be in [0, 0.5) (0: run every trial)");
+  check_checkpoint_args(a.checkpoint_path, a.resume_path, a.checkpoint_interval_s);
+}
+
+/// The scenario file as JSON (its hash identifies it in checkpoints) and as a validated scenario.
+struct loaded_scenario {
+  nlohmann::json document;
+  scenario sc;
+};
+
+loaded_scenario load(const std::string& path) {
+  loaded_scenario l;
+  l.document = read_scenario_json(path);
+  l.sc = parse_scenario(l.document, path);
+  return l;
+}
+
+/// A run's checkpoint: its identity, and reading and writing its state.
+class run_checkpoint {
+ public:
+  run_checkpoint(const run_args& a, const loaded_scenario& l, const monte_carlo_options& o)
+      : path_(a.checkpoint_file()), identity_(run_identity(l.document, l.sc.name, result_options(o))),
+        clock_(a.checkpoint_interval_s) {
+    if (!a.resume_path.empty()) {
+      const nlohmann::json j = read_checkpoint(a.resume_path, "run", identity_);
+      resumed_ = state_from_json(j.value("state", nlohmann::json()), a.resume_path);
+      check_resumed_state(*resumed_, o, a.resume_path);
+      elapsed_before_s_ = j.value("elapsed_s", 0.0);
+    }
+  }
+  /// The state to resume from (null: start at chunk 0).
+  const monte_carlo_state* resumed() const { return resumed_ ? &*resumed_ : nullptr; }
+  /// Time spent by the sessions before this one.
+  double elapsed_before_s() const { return elapsed_before_s_; }
+  /// After a merged chunk: writes when the interval has passed (a failure is a warning).
+  void periodic(const monte_carlo_state& state, double session_elapsed_s) {
+    if (!path_.empty() && clock_.due())
+      write_checkpoint_or_warn(path_, "run", identity_, body(state, session_elapsed_s, false));
+  }
+  /// At the end of the run (complete, stopped early or interrupted). Only an
+  /// interrupted run needs it to go on, so only then a failure is an error.
+  void final(const monte_carlo_state& state, double session_elapsed_s, bool complete) {
+    if (path_.empty()) return;
+    if (complete) write_checkpoint_or_warn(path_, "run", identity_, body(state, session_elapsed_s, true));
+    else write_checkpoint(path_, "run", identity_, body(state, session_elapsed_s, false));
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  nlohmann::json body(const monte_carlo_state& state, double session_elapsed_s, bool complete) const {
+    return {{"state", state_to_json(state)},
+            {"complete", complete},
+            {"elapsed_s", elapsed_before_s_ + session_elapsed_s}};
+  }
+
+  std::string path_;
+  nlohmann::json identity_;
+  checkpoint_clock clock_;
+  std::optional<monte_carlo_state> resumed_;
+  double elapsed_before_s_ = 0.0;
+};
+
+/// Timing over every session of a resumed run.
+void add_earlier_sessions(monte_carlo_result& r, double elapsed_before_s) {
+  r.elapsed_s += elapsed_before_s;
+  r.trials_per_second = r.elapsed_s > 0.0 ? static_cast<double>(r.tally.trials) / r.elapsed_s : 0.0;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 /// Progress on stderr, one line rewritten in place, only when stderr is a terminal.
-std::function<void(const monte_carlo_progress&)> progress_printer(bool enabled) {
+/// `trials_before`: trials a resumed run had done before this session (not counted in its rate).
+std::function<void(const monte_carlo_progress&)> progress_printer(bool enabled, std::uint64_t trials_before) {
   if (!enabled || !stderr_is_terminal()) return {};
-  return [](const monte_carlo_progress& p) {
-    const double rate = p.elapsed_s > 0 ? static_cast<double>(p.trials_done) / p.elapsed_s : 0.0;
+  return [trials_before](const monte_carlo_progress& p) {
+    const double rate =
+        p.elapsed_s > 0 ? static_cast<double>(p.trials_done - std::min(p.trials_done, trials_before)) / p.elapsed_s
+                        : 0.0;
     const double eta = rate > 0 ? static_cast<double>(p.trials_planned - p.trials_done) / rate : 0.0;
     std::cerr << fmt::format("\r  {}/{} trials  {:.0f} trials/s  ETA {:.0f} s  P(leak) {:.4f} [{:.4f}, {:.4f}]   ",
                              p.trials_done, p.trials_planned, rate, eta, p.p_leak.estimate, p.p_leak.lower,
@@ -66,23 +147,45 @@ std::function<void(const monte_carlo_progress&)> progress_printer(bool enabled) 
   };
 }
 
-/// The stated envelope against the flyout table's reach: warned about once, carried in the JSON.
-interceptor_reach checked_reach(const engagement_model& model, const run_args& a) {
-  const interceptor_reach reach = compare_reach(model.flyout());
-  warn_if_reach_short(a.scenario_path, reach);
-  return reach;
+/// The stated envelope of every interceptor type against its flyout table's
+/// reach: warned about once per type, carried in the JSON (one object for a
+/// format 1 scenario, one per type name for a defended area).
+nlohmann::json checked_reach(const engagement_model& model, const run_args& a) {
+  const scenario& area = model.scenario_data();
+  nlohmann::json by_type = nlohmann::json::object();
+  for (std::size_t k = 0; k < area.interceptors.size(); ++k) {
+    const interceptor_reach reach = compare_reach(model.flyout(static_cast<int>(k)));
+    const std::string where =
+        area.format == 2 ? fmt::format("{} (interceptor {})", a.scenario_path, area.interceptors[k].name) : a.scenario_path;
+    warn_if_reach_short(where, reach);
+    if (area.format != 2) return reach_to_json(reach);
+    by_type[area.interceptors[k].name] = reach_to_json(reach);
+  }
+  return by_type;
 }
 
-void emit(const scenario& sc, const monte_carlo_options& o, const monte_carlo_result& r, const interceptor_reach& reach,
-          const run_args& a) {
+void emit(const scenario& sc, const monte_carlo_options& o, const monte_carlo_result& r, const nlohmann::json& reach,
+          const run_args& a, bool interrupted) {
   // Every output is formatted before anything is written, so a formatting
   // failure leaves no file behind.
   nlohmann::json j = result_to_json(sc, o, r);
-  j["interceptor_reach"] = reach_to_json(reach);
+  j["interceptor_reach"] = reach;
+  j["interrupted"] = interrupted;
   const std::string json_text = j.dump(2) + "\n";
   const std::string csv_text = format_csv(sc, o, r);
   write_outputs({{a.csv_path, csv_text}, {a.json_path, json_text}});
   if (a.json_path != "-" && a.csv_path != "-") std::cout << format_summary(sc, o, r) << std::flush;
+}
+
+/// After an interrupted run's outputs are written: says where it stopped; the exit code to return.
+int report_interrupt(const interrupt_guard& guard, const monte_carlo_result& r, const monte_carlo_options& o,
+                     const run_checkpoint& checkpoint) {
+  std::cerr << fmt::format("samsim: interrupted by {} after {} of {} trials{}\n", guard.signal_name(),
+                           r.tally.trials, o.trials,
+                           checkpoint.path().empty()
+                               ? " (no --checkpoint: a new run starts from the beginning)"
+                               : fmt::format("; continue with --resume {}", checkpoint.path()));
+  return guard.exit_code();
 }
 
 #ifdef SAMSIM_HAVE_MPI
@@ -103,20 +206,43 @@ int run_mpi(const run_args& a) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   int status = 0;
   try {
-    const scenario sc = load_scenario(a.scenario_path);
+    const loaded_scenario l = load(a.scenario_path);
+    const scenario& sc = l.sc;
     const engagement_model model(sc);
-    const interceptor_reach reach = rank == 0 ? checked_reach(model, a) : interceptor_reach{};
+    const nlohmann::json reach = rank == 0 ? checked_reach(model, a) : nlohmann::json();
     monte_carlo_options o = options_for(sc, a);
     const std::uint64_t chunks = chunk_count(o);
     const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const std::uint64_t per_rank = 4 * static_cast<std::uint64_t>(threads);
+    // Rank 0 alone reads and writes the checkpoint, and tells the others where to start.
+    std::optional<run_checkpoint> checkpoint;
+    std::uint64_t start_chunk = 0;
+    std::string failure;
+    if (rank == 0) {
+      try {
+        checkpoint.emplace(a, l, o);
+        if (const monte_carlo_state* s = checkpoint->resumed()) start_chunk = s->stopped_early ? chunks : s->next_chunk;
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+    }
+    std::uint64_t start_message[2] = {start_chunk, failure.empty() ? 0u : 1u};
+    MPI_Bcast(start_message, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    if (start_message[1] != 0) throw run_error(failure);
+    start_chunk = start_message[0];
+
+    const interrupt_guard guard;
     const auto start = std::chrono::steady_clock::now();
     monte_carlo_result result;
-    result.tally.by_class.resize(sc.classes.size());
-    auto progress = progress_printer(!a.quiet && rank == 0);
-    for (std::uint64_t base = 0; base < chunks; base += per_rank * static_cast<std::uint64_t>(size)) {
+    monte_carlo_state state;
+    if (rank == 0 && checkpoint->resumed()) state = *checkpoint->resumed();
+    state.tally.by_class.resize(std::max(state.tally.by_class.size(), sc.classes.size()));
+    auto progress = progress_printer(!a.quiet && rank == 0, state.tally.trials);
+    bool interrupted = false;
+    for (std::uint64_t base = start_chunk; base < chunks; base += per_rank * static_cast<std::uint64_t>(size)) {
       const std::uint64_t first = std::min(chunks, base + per_rank * static_cast<std::uint64_t>(rank));
       const std::uint64_t last = std::min(chunks, first + per_rank);
+      // A round is never cut short (no cancel flag here): rank 0 merges whole, contiguous rounds only.
       std::vector<std::uint64_t> words;
       for (const auto& t : run_chunks(model, o, {first, last - first})) {
         const auto w = t.to_words();
@@ -134,7 +260,8 @@ int run_mpi(const run_args& a) {
       }
       MPI_Gatherv(words.data(), my_count, MPI_UINT64_T, all.data(), counts.data(), displs.data(), MPI_UINT64_T, 0,
                   MPI_COMM_WORLD);
-      int stop = 0;
+      // Bit 1: rank 0 reached the half-width target; bit 2: some rank got SIGINT or SIGTERM.
+      int my_stop = guard.flag()->load() ? 2 : 0;
       if (rank == 0) {
         std::vector<monte_carlo_tally> ordered;
         for (std::size_t p = 0; p < all.size();) {
@@ -143,27 +270,46 @@ int run_mpi(const run_args& a) {
           p += n + 1;
         }
         bool stopped = false;
-        merge_in_order(result.tally, ordered, o, stopped);
-        result.stopped_early = stopped;
-        stop = stopped ? 1 : 0;
+        state.next_chunk += merge_in_order(state.tally, ordered, o, stopped);
+        state.stopped_early = stopped;
+        if (stopped) my_stop |= 1;
         if (progress) {
           monte_carlo_progress pr;
-          pr.trials_done = result.tally.trials;
+          pr.trials_done = state.tally.trials;
           pr.trials_planned = o.trials;
-          pr.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          pr.p_leak = wilson_interval(result.tally.trials_with_leak, result.tally.trials, o.confidence);
+          pr.elapsed_s = seconds_since(start);
+          pr.p_leak = wilson_interval(state.tally.trials_with_leak, state.tally.trials, o.confidence);
           progress(pr);
         }
+        checkpoint->periodic(state, seconds_since(start));
       }
-      MPI_Bcast(&stop, 1, MPI_INT, 0, MPI_COMM_WORLD);
-      if (stop) break;
+      int stop = 0;
+      MPI_Allreduce(&my_stop, &stop, 1, MPI_INT, MPI_BOR, MPI_COMM_WORLD);
+      if (stop & 1) break;
+      if (stop & 2) {
+        interrupted = true;  // rank 0 checks below whether chunks were left
+        break;
+      }
     }
-    if (rank == 0) {
-      result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      result.trials_per_second = result.elapsed_s > 0 ? static_cast<double>(result.tally.trials) / result.elapsed_s : 0;
+    if (rank == 0) try {
+      interrupted = interrupted && state.next_chunk < chunks;
+      result.tally = state.tally;
+      result.stopped_early = state.stopped_early;
+      result.next_chunk = state.next_chunk;
+      result.cancelled = interrupted;
+      result.elapsed_s = seconds_since(start);
+      add_earlier_sessions(result, checkpoint->elapsed_before_s());
       result.estimates = estimate(result.tally, o.confidence);
-      emit(sc, o, result, reach, a);
+      emit(sc, o, result, reach, a, interrupted);
+      checkpoint->final(state, seconds_since(start), !interrupted);
+      if (interrupted) status = report_interrupt(guard, result, o, *checkpoint);
+    } catch (const std::exception& e) {
+      // Reported here, not below: the other ranks wait for this status.
+      std::cerr << "samsim: error: " << e.what() << "\n";
+      status = 1;
     }
+    // Every rank ends with rank 0's status (an interrupt is reported by all).
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
   } catch (const std::exception& e) {
     if (rank == 0) std::cerr << "samsim: error: " << e.what() << "\n";
     status = 1;
@@ -181,13 +327,24 @@ void run_command(const run_args& a) {
     std::exit(status);
   }
 #endif
-  const scenario sc = load_scenario(a.scenario_path);
+  const loaded_scenario l = load(a.scenario_path);
+  const scenario& sc = l.sc;
   const engagement_model model(sc);
-  const interceptor_reach reach = checked_reach(model, a);
+  const nlohmann::json reach = checked_reach(model, a);
   monte_carlo_options o = options_for(sc, a);
-  o.progress = progress_printer(!a.quiet);
-  const monte_carlo_result r = run_monte_carlo(model, o);
-  emit(sc, o, r, reach, a);
+  run_checkpoint checkpoint(a, l, o);
+  const interrupt_guard guard;
+  const auto start = std::chrono::steady_clock::now();
+  o.progress = progress_printer(!a.quiet, checkpoint.resumed() ? checkpoint.resumed()->tally.trials : 0);
+  o.cancel = guard.flag();
+  o.resume = checkpoint.resumed();
+  o.chunk_merged = [&](const monte_carlo_state& s) { checkpoint.periodic(s, seconds_since(start)); };
+  monte_carlo_result r = run_monte_carlo(model, o);
+  add_earlier_sessions(r, checkpoint.elapsed_before_s());
+  // Outputs first: a complete run's result matters more than its last checkpoint.
+  emit(sc, o, r, reach, a, r.cancelled);
+  checkpoint.final(state_of(r), seconds_since(start), !r.cancelled);
+  if (r.cancelled) throw exit_with_code{report_interrupt(guard, r, o, checkpoint)};
 }
 
 struct trace_args {
@@ -218,6 +375,13 @@ const registrar run_reg{20, [](CLI::App& app) {
                   "Stop once the P(leak) Wilson interval half-width is at most this (0: off)");
   sub->add_option("--json", a->json_path, "Write the result as JSON to FILE ('-': stdout, instead of the table)");
   sub->add_option("--csv", a->csv_path, "Write the estimates as CSV to FILE");
+  sub->add_option("--checkpoint", a->checkpoint_path,
+                  "Write the run's state to FILE every --checkpoint-interval seconds and at the end");
+  sub->add_option("--resume", a->resume_path,
+                  "Continue the run checkpointed in FILE (same scenario and options); checkpoints go on to FILE "
+                  "unless --checkpoint names another");
+  sub->add_option("--checkpoint-interval", a->checkpoint_interval_s, "Seconds between checkpoints")
+      ->capture_default_str();
   sub->add_flag("--quiet", a->quiet, "No progress line");
   sub->callback([a] { run_command(*a); });
 }};

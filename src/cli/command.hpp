@@ -28,4 +28,10 @@ struct run_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A command that ends with a given exit code after it has reported why (an
+/// interrupted run: 128 + the signal). Thrown so that destructors run.
+struct exit_with_code {
+  int code = 1;
+};
+
 }  // namespace samsim::cli

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
     std::cerr << "samsim: " << e.what() << "\n";
     std::cerr << "run 'samsim --help' for usage\n";
     return 2;
+  } catch (const exit_with_code& e) {
+    return e.code;
   } catch (const usage_error& e) {
     std::cerr << "samsim: " << e.what() << "\n";
     return 2;

@@ -2,6 +2,7 @@
 
 #include "command.hpp"
 
+#include <fcntl.h>
 #include <samsim/log.hpp>
 
 #include <fmt/format.h>
@@ -11,7 +12,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <system_error>
 
@@ -25,12 +25,31 @@ std::filesystem::path temporary_for(const std::filesystem::path& target) {
   return tmp;
 }
 
+// The content reaches the disk (fsync) before the rename makes it visible, so
+// after a crash or a power cut the target holds the old file or the new one,
+// never an empty or partial one.
 void write_temporary(const std::string& path, const std::filesystem::path& tmp, const std::string& content) {
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  if (!out) throw run_error("cannot write '" + path + "': " + std::strerror(errno));
-  out << content;
-  out.flush();
-  if (!out) throw run_error("cannot write '" + path + "': write failed");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw run_error("cannot write '" + path + "': " + std::strerror(errno));
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int e = errno;
+      ::close(fd);
+      throw run_error("cannot write '" + path + "': " + std::strerror(e));
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 && errno != EINVAL) {  // EINVAL: a file system without fsync (pipes, some FUSE)
+    const int e = errno;
+    ::close(fd);
+    throw run_error("cannot write '" + path + "': " + std::strerror(e));
+  }
+  if (::close(fd) != 0) throw run_error("cannot write '" + path + "': " + std::strerror(errno));
 }
 
 }  // namespace
