@@ -388,7 +388,7 @@ TEST_CASE("cost: Pk = 1, salvo s, N kills by one type of cost c: defender cost N
 // ---------------------------------------------------------------------------
 // MODEL section 10: the selection rules.
 
-TEST_CASE("cheapest fires only the cheaper type until its rounds run out; earliest_intercept the faster",
+TEST_CASE("cheapest fires only the cheaper type until its rounds run out, earliest_intercept the faster",
           "[defended_area][oracle]") {
   // One battery, two types reaching every threat (100 km; the threats start at 60 km), Pk = 1:
   // "dear" flies 2000 m/s at cost 5, "cheap" 1000 m/s at cost 1 with 3 rounds. 6 threats,
@@ -444,7 +444,7 @@ TEST_CASE("cheapest fires only the cheaper type until its rounds run out; earlie
   }
 }
 
-TEST_CASE("selection ties: earliest_intercept by battery, then type order; cheapest by earliest intercept",
+TEST_CASE("selection ties: earliest_intercept by battery then type order, cheapest by earliest intercept",
           "[defended_area][oracle]") {
   // MODEL (fire distribution): earliest_intercept ties go to the lower battery, then the lower
   // type index; cheapest ties (equal salvo cost) go to the earlier intercept. Pk 1, 4 threats,
@@ -598,7 +598,7 @@ TEST_CASE("a battery ready at 300 s neither looks nor launches before it", "[def
   }
 }
 
-TEST_CASE("a network track reaches another battery latency_s after confirmation; without sharing it never fires",
+TEST_CASE("a network track reaches another battery latency_s after confirmation, without sharing it never fires",
           "[defended_area][timing]") {
   // Battery 0 sees the threat (Pd = 1) but its type cannot engage the class (Pk 0). Battery 1,
   // 10 km east, has a radar that sees nothing (100 m instrumented range; the threat flies 1 km
@@ -748,7 +748,7 @@ TEST_CASE("a leaker at a battery puts it out of action: no more looks or launche
 // ---------------------------------------------------------------------------
 // Priority: asset value against earliest arrival.
 
-TEST_CASE("asset_value fires first at the threat to the dearer asset; earliest_arrival at the earlier one",
+TEST_CASE("asset_value fires first at the threat to the dearer asset, earliest_arrival at the earlier one",
           "[defended_area][priority]") {
   // One battery with one fire channel, Pk 1. Threat L goes for a low-value asset (value 1)
   // from 30 km (arrives at 300 s), threat H for a high-value one (value 10) from 50 km

@@ -316,7 +316,7 @@ TEST_CASE("a threat never inside the envelope leaks as outside_envelope", "[enga
   CHECK(r.tally.interceptors_used.mean() == 0.0);
 }
 
-TEST_CASE("undetectable threats leak as never_detected; no slot means not_tracked", "[engagement]") {
+TEST_CASE("undetectable threats leak as never_detected, and with no slot free as not_tracked", "[engagement]") {
   scenario sc = oracle_scenario(2, 1, 1, 1.0);
   sc.classes[0].rcs_m2 = 1e-12;  // far below any detection
   {
