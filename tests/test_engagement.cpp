@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "engagement_oracles.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -18,6 +20,9 @@
 #include <new>
 
 using namespace samsim;
+using engagement_oracles::check_proportion;
+using engagement_oracles::pd_one_radar;
+using engagement_oracles::trace_of;
 
 namespace {
 
@@ -34,23 +39,7 @@ static_assert(never_kills_pk < min_stream_uniform);
 scenario oracle_scenario(int threats, int salvo, int max_salvos, double pk) {
   scenario sc;
   sc.name = "oracle";
-  radar_parameters& r = sc.battery.radar;
-  r.peak_power_w = 1e6;
-  r.antenna_gain = units::db_to_linear(40.0);
-  r.frequency_hz = 3e9;
-  r.noise_figure = 1.0;
-  r.bandwidth_hz = 1e6;
-  r.losses = 1.0;
-  r.pulses_integrated = 10;
-  r.pfa = 1e-6;
-  r.scan_period_s = 2.0;
-  r.antenna_height_m = 10.0;
-  r.max_range_m = 1e6;
-  r.min_elevation_rad = units::deg_to_rad(-5.0);
-  r.max_elevation_rad = units::deg_to_rad(89.0);
-  r.confirm_m = 1;
-  r.confirm_n = 1;
-  r.max_tracks = 1000;
+  sc.battery.radar = pd_one_radar();
   sc.battery.fire_control = {1000, 1000, 5.0, 0.0};
   sc.battery.launchers = {50, 10, 100.0, 0};
   sc.battery.envelope = {500.0, 100e3, 0.0, 20e3, 0.0};
@@ -103,20 +92,6 @@ monte_carlo_result run(const engagement_model& m, std::uint64_t trials, std::uin
   o.seed = seed;
   o.threads = 2;
   return run_monte_carlo(m, o);
-}
-
-void check_proportion(std::uint64_t k, std::uint64_t n, double p) {
-  const double se = std::sqrt(p * (1.0 - p) / static_cast<double>(n));
-  INFO("observed " << k << "/" << n << " expected p = " << p);
-  CHECK(std::abs(static_cast<double>(k) / static_cast<double>(n) - p) <= 4.0 * se);
-}
-
-std::vector<trace_event> trace_of(const engagement_model& m, std::uint64_t seed, std::uint64_t trial,
-                                  trial_workspace& ws, trial_result* result = nullptr) {
-  std::vector<trace_event> events;
-  const trial_result r = run_trial(m, seed, trial, ws, &events);
-  if (result) *result = r;
-  return events;
 }
 
 /// Whether a trial's timeline refused a launch for `cause`.
@@ -435,7 +410,7 @@ TEST_CASE("a threat never inside the envelope leaks as outside_envelope", "[enga
   CHECK(r.tally.interceptors_used.mean() == 0.0);
 }
 
-TEST_CASE("undetectable threats leak as never_detected; no slot means not_tracked", "[engagement]") {
+TEST_CASE("undetectable threats leak as never_detected, and with no slot free as not_tracked", "[engagement]") {
   scenario sc = oracle_scenario(2, 1, 1, 1.0);
   sc.classes[0].rcs_m2 = 1e-12;  // far below any detection
   {

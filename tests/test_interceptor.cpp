@@ -85,7 +85,7 @@ TEST_CASE("Cd is linear in Mach between rows and clamped at the ends", "[interce
   CHECK(std::isinf(next_phase_boundary_s(k, 21.0)));
 }
 
-TEST_CASE("burnout mass is launch mass minus integrated mass flow; burnout speed obeys the rocket equation",
+TEST_CASE("burnout mass is launch mass minus integrated mass flow, burnout speed obeys the rocket equation",
           "[interceptor]") {
   const auto k = reference_interceptor();
   // Mass flow = thrust / (Isp g0): (250 kN x 6 s + 40 kN x 15 s) / (250 s x 9.80665 m/s^2) = 856.55 kg.
