@@ -262,6 +262,7 @@ struct trial_workspace::internal {
   std::vector<std::vector<int>> slot_queues;  ///< per battery: threats waiting for a slot, in service order
   std::vector<std::pair<int, int>> confirmed_now;  ///< (threat, battery) confirmed at the current instant
   std::vector<std::uint8_t> out_of_action;  ///< per battery
+  std::vector<double> out_of_action_s;      ///< per battery: when it was put out of action (inf: never)
   std::vector<int> candidates;
   std::vector<int> order;  ///< threats in service order (rank)
   /// Threats that may be fired at now (eligible()), in service order: kept
@@ -310,6 +311,7 @@ class trial_engine {
     st_.shooters.resize(nb);
     st_.slot_queues.resize(nb);
     st_.out_of_action.assign(nb, 0);
+    st_.out_of_action_s.assign(nb, infinity);
     st_.slots.clear();
     stock_base_.assign(nb + 1, 0);
     launcher_base_.assign(nb + 1, 0);
@@ -436,11 +438,7 @@ class trial_engine {
             sensor.confirm_time_s(traj, cls, pd, phase_s[static_cast<std::size_t>(b)], from_s, t_end, det, [&](double t, double pd_value) {
               record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value, b);
             });
-        if (std::isfinite(confirm_s)) {
-          double& first = ws_.outcomes[i].confirm_time_s;
-          first = std::min(first, confirm_s);
-          push(confirm_s, event_type::confirm, static_cast<int>(i), b);
-        }
+        if (std::isfinite(confirm_s)) push(confirm_s, event_type::confirm, static_cast<int>(i), b);
       }
       push(t_end, event_type::leak, static_cast<int>(i));
     }
@@ -571,6 +569,8 @@ class trial_engine {
       r.confirmed_by_lost_battery = true;
       return;
     }
+    double& first = ws_.outcomes[static_cast<std::size_t>(i)].confirm_time_s;
+    first = std::min(first, t);
     (void)t;
     access(i, b).waiting_slot = true;
     auto& q = st_.slot_queues[static_cast<std::size_t>(b)];
@@ -671,6 +671,7 @@ class trial_engine {
   /// rest of the trial; its interceptors in flight will miss.
   void put_out_of_action(int b, double t) {
     st_.out_of_action[static_cast<std::size_t>(b)] = 1;
+    st_.out_of_action_s[static_cast<std::size_t>(b)] = t;
     ws_.battery_destroyed[static_cast<std::size_t>(b)] = 1;
     record(t, trace_kind::battery_out_of_action, -1, -1, -1, 0.0, b);
     for (int i = 0; i < static_cast<int>(ws_.threats.size()); ++i) {
@@ -1154,6 +1155,13 @@ class trial_engine {
     for (std::size_t a = 0; a < sc_.assets.size(); ++a)
       if (ws_.asset_leakers[a] > 0) result_.value_lost += sc_.assets[a].value;
     if (trace_) {
+      // The looks were drawn up front: a lost battery's radar saw nothing after its loss.
+      trace_->erase(std::remove_if(trace_->begin() + static_cast<std::ptrdiff_t>(trace_start_), trace_->end(),
+                                   [this](const trace_event& e) {
+                                     return e.kind == trace_kind::detection &&
+                                            e.time_s >= st_.out_of_action_s[static_cast<std::size_t>(e.battery)];
+                                   }),
+                    trace_->end());
       std::stable_sort(trace_->begin() + static_cast<std::ptrdiff_t>(trace_start_), trace_->end(),
                        [](const trace_event& a, const trace_event& b) { return a.time_s < b.time_s; });
     }

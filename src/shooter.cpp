@@ -25,6 +25,9 @@ void shooter::reset(const battery_site& site) {
     it->ready += g.launchers.count * g.launchers.ready_per_launcher;
     it->pool += g.launchers.reload_rounds;
   }
+  // Stocks in type order: ties between shooters go by battery, then type order.
+  std::stable_sort(stocks_.begin(), stocks_.end(),
+                   [](const stock& a, const stock& b) { return a.interceptor_type < b.interceptor_type; });
   int first = 0;
   for (std::size_t s = 0; s < stocks_.size(); ++s) {
     stocks_[s].first_launcher = first;

@@ -51,6 +51,7 @@ class shooter {
 
   /// Sets the battery up for a new trial (reuses the buffers: no allocation
   /// after the first trial of a scenario). Groups of one type share a pool.
+  /// Stocks are in interceptor type order; launchers are numbered stock by stock.
   void reset(const battery_site& site);
 
   int stocks() const { return static_cast<int>(stocks_.size()); }
