@@ -26,8 +26,10 @@ void shooter::reset(const battery_site& site) {
     it->pool += g.launchers.reload_rounds;
   }
   // Stocks in type order: ties between shooters go by battery, then type order.
-  std::stable_sort(stocks_.begin(), stocks_.end(),
-                   [](const stock& a, const stock& b) { return a.interceptor_type < b.interceptor_type; });
+  // (An insertion sort: a handful of stocks, and no allocation per trial.)
+  for (std::size_t k = 1; k < stocks_.size(); ++k)
+    for (std::size_t j = k; j > 0 && stocks_[j].interceptor_type < stocks_[j - 1].interceptor_type; --j)
+      std::swap(stocks_[j], stocks_[j - 1]);
   int first = 0;
   for (std::size_t s = 0; s < stocks_.size(); ++s) {
     stocks_[s].first_launcher = first;

@@ -501,6 +501,9 @@ TEST_CASE("selection ties: earliest_intercept by battery then type order, cheape
     scenario sc = area({asset{"city", {0.0, 0.0}, 1.0}});
     sc.interceptors = {speed_type("type", 1000.0, 100e3, 1.0)};
     sc.batteries = {make_site("first", {0.0, 0.0}, {rounds_of(0, 50, 10)}), make_site("second", {0.0, 0.0}, {rounds_of(0, 50, 10)})};
+    // Each radar has its own look phase, so without a network the battery whose radar confirms first
+    // fires first. Shared tracks with no latency give both the track at the same instant: a true tie.
+    sc.network = network_parameters{true, 0.0};
     add_group(sc, 0, threats, asset_ref(0), 60e3, random_value::uniform(-60.0, 60.0));
     const auto m = model_of(sc);
     for (std::uint64_t t = 0; t < 10; ++t) {

@@ -184,7 +184,7 @@ generated random_scenario(std::uint64_t seed) {
       }
     } else {
       c.trajectory = trajectory_kind::ballistic;
-      if (d.chance(0.5)) c.flight_time_s = d.uniform(60.0, 600.0);
+      if (d.chance(0.5)) c.flight_time_s = d.uniform(60.0, 0.99 * max_ballistic_flight_time_s());  // loader limit
       else c.apogee_height_m = d.uniform(5e3, 300e3);
       defaults.height_m = random_value::fixed(0.0);
       defaults.speed_mps = random_value::fixed(0.0);
