@@ -37,6 +37,18 @@ void monte_carlo_tally::add(const trial_result& result, const std::vector<threat
   }
 }
 
+void trial_records::add(const trial_result& r) {
+  leakers.push_back(r.leakers);
+  interceptors_used.push_back(r.interceptors_used);
+  first_leak_time_s.push_back(r.first_leak_time_s);
+}
+
+void trial_records::append(const trial_records& o) {
+  leakers.insert(leakers.end(), o.leakers.begin(), o.leakers.end());
+  interceptors_used.insert(interceptors_used.end(), o.interceptors_used.begin(), o.interceptors_used.end());
+  first_leak_time_s.insert(first_leak_time_s.end(), o.first_leak_time_s.begin(), o.first_leak_time_s.end());
+}
+
 void monte_carlo_tally::merge(const monte_carlo_tally& o) {
   trials += o.trials;
   trials_with_leak += o.trials_with_leak;
@@ -53,6 +65,7 @@ void monte_carlo_tally::merge(const monte_carlo_tally& o) {
     by_class[k].leaked += o.by_class[k].leaked;
   }
   for (std::size_t c = 0; c < causes.size(); ++c) causes[c] += o.causes[c];
+  records.append(o.records);
 }
 
 namespace {
@@ -150,6 +163,7 @@ monte_carlo_tally run_chunk(const engagement_model& model, const monte_carlo_opt
   for (std::uint64_t trial = first; trial < last; ++trial) {
     const trial_result r = run_trial(model, o.seed, trial, ws);
     tally.add(r, ws.threats, ws.outcomes);
+    if (o.record_trials) tally.records.add(r);
   }
   return tally;
 }
@@ -299,6 +313,8 @@ monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_ca
     }
     return true;
   });
+  result.records = std::move(result.tally.records);
+  result.tally.records = {};
   result.elapsed_s = elapsed();
   result.trials_per_second = result.elapsed_s > 0.0 ? static_cast<double>(result.tally.trials) / result.elapsed_s : 0.0;
   result.estimates = estimate(result.tally, o.confidence);

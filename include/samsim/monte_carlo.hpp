@@ -28,6 +28,20 @@ struct class_tally {
   friend bool operator==(const class_tally&, const class_tally&) = default;
 };
 
+/// Per-trial values in trial order, recorded only when monte_carlo_options::record_trials is set
+/// (for analyses of the distribution across trials, such as the Python module's arrays).
+struct trial_records {
+  std::vector<std::int32_t> leakers;
+  std::vector<std::int32_t> interceptors_used;
+  std::vector<double> first_leak_time_s;  ///< +inf: no leak in that trial
+
+  void add(const trial_result& result);
+  /// Appends `other`'s trials after these (chunks are appended in chunk order).
+  void append(const trial_records& other);
+  std::size_t size() const { return leakers.size(); }
+  friend bool operator==(const trial_records&, const trial_records&) = default;
+};
+
 /// Everything the Monte Carlo counts. Only integers: merges are exact.
 struct monte_carlo_tally {
   std::uint64_t trials = 0;
@@ -41,6 +55,9 @@ struct monte_carlo_tally {
   integer_histogram leaker_histogram;
   std::vector<class_tally> by_class;
   std::array<std::uint64_t, leak_cause_count> causes{};
+  /// A chunk's per-trial values with record_trials (merge appends them, so merge in chunk order);
+  /// run_monte_carlo moves them to monte_carlo_result::records. Not part of to_words().
+  trial_records records;
 
   /// Adds one trial.
   void add(const trial_result& result, const std::vector<threat_state>& threats,
@@ -72,6 +89,8 @@ struct monte_carlo_options {
   std::function<void(const monte_carlo_progress&)> progress;
   /// Set to true (from any thread) to stop after the chunk in progress; the result covers the merged chunks.
   const std::atomic<bool>* cancel = nullptr;
+  /// Keep every trial's leakers, interceptors used and first leak time (monte_carlo_result::records).
+  bool record_trials = false;
 };
 
 /// The chunks a process runs: chunk c is trials [c * chunk_trials, (c + 1) * chunk_trials).
@@ -116,6 +135,8 @@ struct monte_carlo_result {
   bool cancelled = false;
   double elapsed_s = 0.0;
   double trials_per_second = 0.0;
+  /// With options.record_trials: one entry per trial of the tally, trial 0 first (any thread count).
+  trial_records records;
 };
 
 /// Runs the Monte Carlo on this process.
