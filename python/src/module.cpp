@@ -160,11 +160,10 @@ class py_scenario {
     auto sc = std::make_shared<const samsim::scenario>(
         samsim::parse_scenario(doc, fmt::format("{} (with {} = {})", source_, pointer, v.dump())));
     std::lock_guard lock(mutex_);
-    // The flyout table depends only on battery.interceptor (kinematics and envelope): keep it when that is
-    // unchanged, as `samsim sweep` does.
-    const json::json_pointer interceptor("/battery/interceptor");
-    const bool same_interceptor =
-        doc_.contains(interceptor) && doc.contains(interceptor) && doc_.at(interceptor) == doc.at(interceptor);
+    // The flyout table depends only on battery.interceptor (its kinematics and envelope; not its Pk): keep
+    // it when that is unchanged, as `samsim sweep` does (which also rebuilds it for a Pk change).
+    const json before = flyout_inputs(doc_);
+    const bool same_interceptor = !before.is_null() && before == flyout_inputs(doc);
     if (!same_interceptor)
       flyout_.reset();
     else if (model_)
@@ -198,6 +197,15 @@ class py_scenario {
   }
 
  private:
+  /// What the flyout table is built from: /battery/interceptor without its pk (null if absent).
+  static json flyout_inputs(const json& doc) {
+    const json::json_pointer interceptor("/battery/interceptor");
+    if (!doc.contains(interceptor) || !doc.at(interceptor).is_object()) return nullptr;
+    json inputs = doc.at(interceptor);
+    inputs.erase("pk");
+    return inputs;
+  }
+
   json doc_;
   std::string source_;
   std::shared_ptr<const samsim::scenario> sc_;
