@@ -9,6 +9,7 @@ packages=(
   catch2 librandom123-dev nlohmann-json3-dev libcli11-dev
   libbenchmark-dev
   libopenmpi-dev openmpi-bin
+  python3-dev pybind11-dev python3-numpy python3-scipy python3-matplotlib python3-pytest python3-pandas
 )
 
 missing=()

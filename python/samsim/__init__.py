@@ -36,6 +36,8 @@ import numpy as _np
 from . import _samsim
 from ._samsim import Scenario, ScenarioError
 
+Scenario.__module__ = ScenarioError.__module__ = __name__  # shown as samsim.Scenario, samsim.ScenarioError
+
 __version__ = _samsim.__version__
 __all__ = ["Scenario", "ScenarioError", "Result", "Trace", "load_scenario", "run", "trace", "envelope",
            "pd", "snr", "horizon"]
