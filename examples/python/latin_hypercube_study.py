@@ -101,7 +101,7 @@ def main():
     ax.set_yticks(ypos, names)
     ax.set_xlim(-1.05, 1.05)
     ax.invert_yaxis()
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     ax.set_title("which parameters matter (negative: more of it, fewer leaks)", fontsize=10)
     fig.suptitle(f"{base.name}: Latin hypercube over 4 parameters, {points} points x {trials} trials, "
                  f"seed {base.seed}", fontsize=11)

@@ -199,7 +199,7 @@ def run(scenario, trials=None, seed=None, threads=0, target_halfwidth=None, prog
     progress          True: a progress line on stderr when it is a terminal or a notebook;
                       False: none; a callable: called after each chunk with a dict
                       (trials_done, trials_planned, elapsed_s, p_leak, p_leak_wilson).
-    record_trials     keep the per-trial arrays (Result.per_trial); 16 bytes a trial.
+    record_trials     keep the per-trial arrays (Result.per_trial; empty arrays without); 16 bytes a trial.
 
     The GIL is released while trials run. Ctrl-C (or any exception raised by
     the progress callable) stops the run after the chunks in flight and is

@@ -28,11 +28,20 @@ def scenario_path(name):
     return str(SCENARIO_DIR / name)
 
 
+_oracle_base = None
+
+
 def oracle(threats=1, salvo=1, salvos=1, pk=0.7, mode="shoot-look-shoot", launchers=50, rounds_each=10,
            max_tracks=1000, same_bearing=False):
     """The oracle scenario (tests/python/data/oracle.json, the one of tests/test_cli_run.cpp) with
-    its parameters set through Scenario.set, as an analyst would."""
-    sc = samsim.load_scenario(ORACLE_FILE)
+    its parameters set through Scenario.set, as an analyst would. Every call edits a copy of one
+    loaded scenario, so the flyout table is built once and kept through the edits (none of them
+    touches the interceptor's kinematics or envelope): the oracles check that path too."""
+    global _oracle_base
+    if _oracle_base is None:
+        _oracle_base = samsim.load_scenario(ORACLE_FILE)
+        samsim.envelope(_oracle_base)  # builds the model
+    sc = _oracle_base.copy()
     sc.set("/battery/radar/max_tracks", max_tracks)
     sc.set("/battery/launchers/count", launchers)
     sc.set("/battery/launchers/ready_per_launcher", rounds_each)
