@@ -194,8 +194,8 @@ def test_a_python_thread_runs_during_a_run(reference_raid):
     thread.join()
     inside = [s for s in stamps if start < s < end]
     assert r.trials > 0
-    # A sleep of 1 ms takes at most a few ms even on a loaded machine: ask for 1 stamp per 20 ms.
-    assert len(inside) >= max(5, int((end - start) / 0.02)), (len(inside), end - start)
+    # A sleep of 1 ms wakes within tens of ms even on a loaded machine: ask for 1 stamp per 100 ms.
+    assert len(inside) >= max(5, int((end - start) / 0.1)), (len(inside), end - start)
 
 
 def test_ctrl_c_cancels_a_run_cleanly(reference_raid):
