@@ -10,6 +10,7 @@ packages=(
   libbenchmark-dev
   libopenmpi-dev openmpi-bin
   clang-14 libfuzzer-14-dev
+  python3-dev pybind11-dev python3-numpy python3-scipy python3-matplotlib python3-pytest python3-pandas
 )
 
 missing=()

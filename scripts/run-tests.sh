@@ -11,16 +11,18 @@ bash scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== Release build ($(date +%H:%M:%S))"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSAMSIM_BUILD_PYTHON=ON >/dev/null
 cmake --build build -j"$jobs"
 echo "== Release tests ($(date +%H:%M:%S))"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 # The sanitizer build also keeps assertions (RelWithDebInfo without -DNDEBUG):
 # the engine's and the library's internal invariants are checked in CI here.
+# The Python module is built with the sanitizers too; its tests preload the
+# ASan runtime into python3 (python/CMakeLists.txt, docs/python.md).
 echo "== Sanitizer build (ASan + UBSan, assertions on) ($(date +%H:%M:%S))"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" \
-  -DSAMSIM_SANITIZE=ON -DSAMSIM_BUILD_BENCHMARKS=OFF -DSAMSIM_BUILD_EXAMPLES=ON >/dev/null
+  -DSAMSIM_SANITIZE=ON -DSAMSIM_BUILD_BENCHMARKS=OFF -DSAMSIM_BUILD_EXAMPLES=ON -DSAMSIM_BUILD_PYTHON=ON >/dev/null
 cmake --build build-sanitize -j"$jobs"
 echo "== Sanitizer tests ($(date +%H:%M:%S))"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

@@ -57,6 +57,22 @@ void monte_carlo_tally::add(const trial_result& result, const trial_workspace& w
   cost.add(result.defender_cost, result.attacker_cost_destroyed);
 }
 
+void trial_records::add(const trial_result& r) {
+  leakers.push_back(r.leakers);
+  interceptors_used.push_back(r.interceptors_used);
+  first_leak_time_s.push_back(r.first_leak_time_s);
+  value_lost.push_back(r.value_lost);
+  defender_cost.push_back(r.defender_cost);
+}
+
+void trial_records::append(const trial_records& o) {
+  leakers.insert(leakers.end(), o.leakers.begin(), o.leakers.end());
+  interceptors_used.insert(interceptors_used.end(), o.interceptors_used.begin(), o.interceptors_used.end());
+  first_leak_time_s.insert(first_leak_time_s.end(), o.first_leak_time_s.begin(), o.first_leak_time_s.end());
+  value_lost.insert(value_lost.end(), o.value_lost.begin(), o.value_lost.end());
+  defender_cost.insert(defender_cost.end(), o.defender_cost.begin(), o.defender_cost.end());
+}
+
 void monte_carlo_tally::merge(const monte_carlo_tally& o) {
   trials += o.trials;
   trials_with_leak += o.trials_with_leak;
@@ -88,6 +104,7 @@ void monte_carlo_tally::merge(const monte_carlo_tally& o) {
   }
   value_lost.merge(o.value_lost);
   cost.merge(o.cost);
+  records.append(o.records);
 }
 
 namespace {
@@ -243,6 +260,7 @@ monte_carlo_tally run_chunk(const engagement_model& model, const monte_carlo_opt
   for (std::uint64_t trial = first; trial < last; ++trial) {
     const trial_result r = run_trial(model, o.seed, trial, ws);
     tally.add(r, ws);
+    if (o.record_trials) tally.records.add(r);
   }
   return tally;
 }
@@ -404,6 +422,8 @@ monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_ca
   result.tally = std::move(state.tally);
   result.stopped_early = state.stopped_early;
   result.next_chunk = state.next_chunk;
+  result.records = std::move(result.tally.records);
+  result.tally.records = {};
   result.elapsed_s = elapsed();
   result.trials_per_second = result.elapsed_s > 0.0 ? static_cast<double>(result.tally.trials) / result.elapsed_s : 0.0;
   result.estimates = estimate(result.tally, o.confidence);

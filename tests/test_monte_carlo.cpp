@@ -183,3 +183,33 @@ TEST_CASE("check_state refuses a state that cannot be a prefix of the run", "[mo
   o.chunk_trials = 32;  // the same trials in other chunks are another run
   CHECK_THROWS_AS(check_state(good, o), std::invalid_argument);
 }
+
+TEST_CASE("per-trial records are in trial order, the same for any thread count, and agree with the tally",
+          "[monte_carlo][records]") {
+  auto o = options(1000, 1);
+  o.record_trials = true;
+  const auto one = run_monte_carlo(small_raid(), o);
+  o.threads = 3;
+  const auto three = run_monte_carlo(small_raid(), o);
+  REQUIRE(one.records.size() == 1000);
+  CHECK(three.records == one.records);
+  CHECK(one.tally.records.size() == 0);  // moved to the result
+  // Entry k is trial k: run_trial replays it (engagement.hpp: a trial is a pure function of seed and index).
+  trial_workspace ws;
+  for (std::uint64_t k : {0u, 63u, 64u, 999u}) {
+    const trial_result r = run_trial(small_raid(), o.seed, k, ws);
+    CHECK(one.records.leakers[k] == r.leakers);
+    CHECK(one.records.interceptors_used[k] == r.interceptors_used);
+    CHECK(one.records.first_leak_time_s[k] == r.first_leak_time_s);
+  }
+  std::uint64_t with_leak = 0, leakers = 0;
+  for (std::size_t k = 0; k < one.records.size(); ++k) {
+    with_leak += one.records.leakers[k] > 0;
+    leakers += static_cast<std::uint64_t>(one.records.leakers[k]);
+    CHECK((one.records.leakers[k] > 0) == std::isfinite(one.records.first_leak_time_s[k]));
+  }
+  CHECK(with_leak == one.tally.trials_with_leak);
+  CHECK(leakers == one.tally.leakers.sum());
+  // Off by default: nothing recorded.
+  CHECK(run_monte_carlo(small_raid(), options(300, 2)).records.size() == 0);
+}

@@ -28,6 +28,22 @@ struct class_tally {
   friend bool operator==(const class_tally&, const class_tally&) = default;
 };
 
+/// Per-trial values in trial order, recorded only when monte_carlo_options::record_trials is set
+/// (for analyses of the distribution across trials, such as the Python module's arrays).
+struct trial_records {
+  std::vector<std::int32_t> leakers;
+  std::vector<std::int32_t> interceptors_used;
+  std::vector<double> first_leak_time_s;  ///< +inf: no leak in that trial
+  std::vector<double> value_lost;         ///< values of the assets reached by a leaker
+  std::vector<double> defender_cost;      ///< rounds fired x their cost
+
+  void add(const trial_result& result);
+  /// Appends `other`'s trials after these (chunks are appended in chunk order).
+  void append(const trial_records& other);
+  std::size_t size() const { return leakers.size(); }
+  friend bool operator==(const trial_records&, const trial_records&) = default;
+};
+
 /// Trials in which a leaker reached an asset, and its leakers per trial.
 struct asset_tally {
   std::uint64_t trials_reached = 0;
@@ -64,6 +80,9 @@ struct monte_carlo_tally {
   std::vector<stock_tally> by_stock;              ///< per (battery, type), as trial_workspace::stocks
   running_moments value_lost;
   paired_moments cost;  ///< x: defender cost, y: attacker cost destroyed
+  /// A chunk's per-trial values with record_trials (merge appends them, so merge in chunk order);
+  /// run_monte_carlo moves them to monte_carlo_result::records. Not part of to_words().
+  trial_records records;
 
   /// Adds one trial (its result and what run_trial left in the workspace).
   void add(const trial_result& result, const trial_workspace& ws);
@@ -111,6 +130,8 @@ struct monte_carlo_options {
   /// Called from the calling thread after each chunk is merged (after `progress`), with the state so far:
   /// the place to write checkpoints.
   std::function<void(const monte_carlo_state&)> chunk_merged;
+  /// Keep every trial's leakers, interceptors used and first leak time (monte_carlo_result::records).
+  bool record_trials = false;
 };
 
 /// The chunks a process runs: chunk c is trials [c * chunk_trials, (c + 1) * chunk_trials).
@@ -176,6 +197,8 @@ struct monte_carlo_result {
   std::uint64_t next_chunk = 0;  ///< chunks [0, next_chunk) are merged into `tally`
   double elapsed_s = 0.0;        ///< of this call only (a resumed run does not count the time before)
   double trials_per_second = 0.0;
+  /// With options.record_trials: one entry per trial of the tally, trial 0 first (any thread count).
+  trial_records records;
 };
 
 /// Runs the Monte Carlo on this process (from options.resume when given).
