@@ -7,6 +7,8 @@
 //
 // Defaults: examples/scenarios/defended-area.json of this source tree, 4000 trials.
 
+#include "../common/example_args.hpp"
+
 #include <samsim/monte_carlo.hpp>
 #include <samsim/scenario.hpp>
 
@@ -28,19 +30,17 @@ void print_mean(const char* label, const samsim::interval_estimate& m) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string path = argc > 1 ? argv[1] : std::string(SAMSIM_EXAMPLE_SCENARIO_DIR) + "/defended-area.json";
-  const long long trials = argc > 2 ? std::atoll(argv[2]) : 4000;
-  if (trials < 2) {
-    std::fprintf(stderr, "example_layered_defence: TRIALS must be at least 2 (got '%s')\n", argv[2]);
-    return 2;
-  }
+  const auto args = example::parse_scenario_args(argc, argv, "example_layered_defence", "defended-area.json", 4000);
+  if (!args) return 2;
+  const std::string& path = args->path;
+  const std::uint64_t trials = args->trials;
   try {
     const samsim::scenario sc = samsim::load_scenario(path);
     const samsim::engagement_model model(sc);  // one flyout table per type, the Pd tables: once
     const samsim::scenario& area = model.scenario_data();  // a format 1 file in its defended-area form
 
     samsim::monte_carlo_options options;
-    options.trials = static_cast<std::uint64_t>(trials);
+    options.trials = trials;
     options.seed = sc.monte_carlo.seed;
     options.confidence = sc.monte_carlo.confidence;
     options.threads = 0;  // every core; the result does not depend on it
