@@ -27,24 +27,11 @@ using cli_test::run_result;
 
 const std::string reference_scenario = std::string(SAMSIM_SCENARIO_DIR) + "/reference-raid.json";
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using cli_test::lines_of;
+using cli_test::read_file;
 
 // A scratch file name unique to this process.
-std::filesystem::path scratch(const std::string& name) {
-  return std::filesystem::temp_directory_path() / ("samsim_test_cli_envelope_" + std::to_string(::getpid()) + "_" + name);
-}
+std::filesystem::path scratch(const std::string& name) { return cli_test::scratch_path("samsim_test_cli_envelope", name); }
 
 }  // namespace
 

@@ -7,9 +7,8 @@
 #include <limits>
 
 namespace samsim::cli {
-namespace {
 
-std::string escape(const std::string& s) {
+std::string svg_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -23,7 +22,6 @@ std::string escape(const std::string& s) {
   return out;
 }
 
-/// Tick step of 1, 2 or 5 x 10^k giving about `target` ticks over the span.
 double nice_step(double span, int target) {
   if (!(span > 0.0)) return 1.0;
   const double raw = span / target;
@@ -32,8 +30,6 @@ double nice_step(double span, int target) {
     if (raw <= m * mag) return m * mag;
   return 10.0 * mag;
 }
-
-}  // namespace
 
 std::string svg_line_plot(const plot_spec& spec) {
   const double width = 760, height = 480, left = 80, right = 30, top = 50, bottom = 70;
@@ -68,7 +64,7 @@ std::string svg_line_plot(const plot_spec& spec) {
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
       width, height);
   svg += fmt::format("<text x=\"{}\" y=\"28\" text-anchor=\"middle\" font-size=\"15\">{}</text>\n", width / 2,
-                     escape(spec.title));
+                     svg_escape(spec.title));
   for (double x = x_lo; x <= x_hi + 1e-9 * xs; x += xs) {
     svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>\n", px(x),
                        top, top + ph);
@@ -82,13 +78,13 @@ std::string svg_line_plot(const plot_spec& spec) {
   svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", left, top,
                      pw, ph);
   svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", left + pw / 2, height - 20,
-                     escape(spec.x_label));
+                     svg_escape(spec.x_label));
   svg += fmt::format(
       "<text x=\"18\" y=\"{0:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0:.1f})\">{1}</text>\n",
-      top + ph / 2, escape(spec.y_label));
+      top + ph / 2, svg_escape(spec.y_label));
   if (!spec.note.empty())
     svg += fmt::format("<text x=\"{}\" y=\"44\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">{}</text>\n",
-                       width / 2, escape(spec.note));
+                       width / 2, svg_escape(spec.note));
   const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
   std::size_t palette = 0, legend_row = 0;
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
@@ -102,7 +98,7 @@ std::string svg_line_plot(const plot_spec& spec) {
     }
     std::string line;
     for (std::size_t i = 0; i < s.x.size(); ++i) line += fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(s.y[i]));
-    const std::string dash = s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", escape(s.dash));
+    const std::string dash = s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", svg_escape(s.dash));
     svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:g}\"{}/>\n", line,
                        colour, s.stroke_width, dash);
     if (s.markers)
@@ -115,16 +111,16 @@ std::string svg_line_plot(const plot_spec& spec) {
       if (!s.x.empty()) {
         const std::size_t low = static_cast<std::size_t>(std::min_element(s.y.begin(), s.y.end()) - s.y.begin());
         svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"{}\">{}</text>\n",
-                           px(s.x[low]) + 4, py(s.y[low]) - 5, colour, escape(s.label));
+                           px(s.x[low]) + 4, py(s.y[low]) - 5, colour, svg_escape(s.label));
       }
       continue;
     }
     if (spec.legend_right)
       svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"{}\">{}</text>\n", left + pw - 10,
-                         top + 16 + 16 * legend_row, colour, escape(s.label));
+                         top + 16 + 16 * legend_row, colour, svg_escape(s.label));
     else
       svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\">{}</text>\n", left + 10, top + 16 + 16 * legend_row,
-                         colour, escape(s.label));
+                         colour, svg_escape(s.label));
     ++legend_row;
   }
   svg += "</svg>\n";

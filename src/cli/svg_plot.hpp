@@ -34,4 +34,10 @@ struct plot_spec {
 /// The plot as a standalone SVG document.
 std::string svg_line_plot(const plot_spec& spec);
 
+/// Text with the XML special characters (< > & ") escaped, for SVG text and attributes.
+std::string svg_escape(const std::string& s);
+
+/// Tick step of 1, 2 or 5 x 10^k giving about `target` ticks over `span` (1 when span <= 0).
+double nice_step(double span, int target);
+
 }  // namespace samsim::cli
