@@ -236,6 +236,11 @@ struct track_access {
 struct shot_memory {
   double next_feasible_s = -infinity;  ///< no single round is feasible before this
   double next_salvo_s = -infinity;     ///< no whole salvo is feasible before this
+  /// Tries in a row that found no feasible salvo: each doubles the least
+  /// delay before the next (search_tolerance_s x 2^misses, at most
+  /// feasibility_scan_step_s), so a search that keeps landing just short of
+  /// a root at the edge of the envelope cannot spin in 0.1 ms steps.
+  int misses = 0;
   /// The last search's answer, or the resume record next_feasible_launch left.
   intercept_prediction last;
   /// The launch time `last` answers (a repeated question at the same launch
@@ -943,13 +948,18 @@ class trial_engine {
       const double launch_s = t + k * interval_s;
       rounds[k] = predict(i, g, launch_s);
       if (!rounds[k].feasible) {
-        const double next_s = std::max(next_feasible_launch(i, g, launch_s) - k * interval_s, t + search_tolerance_s);
         shot_memory& mm = shot(i, g);
-        (k == 0 ? mm.next_feasible_s : mm.next_salvo_s) = next_s;
+        const double least_delay_s =
+            std::min(feasibility_scan_step_s, search_tolerance_s * static_cast<double>(1 << std::min(mm.misses, 20)));
+        ++mm.misses;
+        const double next_s = std::max(next_feasible_launch(i, g, launch_s) - k * interval_s, t + least_delay_s);
+        shot_memory& m2 = shot(i, g);
+        (k == 0 ? m2.next_feasible_s : m2.next_salvo_s) = next_s;
         if (std::isfinite(next_s)) push(next_s, event_type::wake, -1);
         return false;
       }
     }
+    shot(i, g).misses = 0;
     return true;
   }
 

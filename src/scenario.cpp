@@ -158,14 +158,18 @@ class path_tracker {
     std::string pointer;
     std::string key;
   };
+  /// Deeper than any scenario needs: error messages show values with a recursive dump.
+  static constexpr std::size_t max_depth = 256;
+  struct too_deep {
+    std::string pointer;
+  };
 
   bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
     switch (event) {
       case json::parse_event_t::object_start:
-        frames_.push_back({false, 0, std::nullopt, {}});
-        break;
       case json::parse_event_t::array_start:
-        frames_.push_back({true, 0, std::nullopt, {}});
+        if (frames_.size() >= max_depth) throw too_deep{pointer()};
+        frames_.push_back({event == json::parse_event_t::array_start, 0, std::nullopt, {}});
         break;
       case json::parse_event_t::key: {
         auto& top = frames_.back();
@@ -214,6 +218,9 @@ json parse_json_text(const std::string& text, const std::string& source, const c
   path_tracker tracker;
   try {
     return json::parse(text, std::ref(tracker));
+  } catch (const path_tracker::too_deep& d) {
+    throw scenario_error(source, d.pointer, "",
+                         fmt::format("nested deeper than {} levels", path_tracker::max_depth));
   } catch (const path_tracker::duplicate_key& d) {
     throw scenario_error(source, d.pointer, "", "duplicate key '" + d.key + "'");
   } catch (const json::parse_error& e) {
