@@ -99,9 +99,13 @@ nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& o, 
         {"by_interceptor", types}};
   }
   j["by_battery"] = by_battery;
+  // No defender cost, no ratio: null (JSON has no NaN; nlohmann would write null anyway, said here for readers).
+  auto finite_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   j["cost"] = {{"defender", mean_json(e.defender_cost)},
                {"attacker_destroyed", mean_json(e.attacker_cost_destroyed)},
-               {"exchange_ratio", {{"estimate", e.exchange_ratio.estimate}, {"ci", interval_json(e.exchange_ratio)}}}};
+               {"exchange_ratio",
+                {{"estimate", finite_or_null(e.exchange_ratio.estimate)},
+                 {"ci", {finite_or_null(e.exchange_ratio.lower), finite_or_null(e.exchange_ratio.upper)}}}}};
   j["events_per_trial"] = t.trials > 0 ? static_cast<double>(t.events) / static_cast<double>(t.trials) : 0.0;
   j["elapsed_s"] = r.elapsed_s;
   j["trials_per_second"] = r.trials_per_second;
