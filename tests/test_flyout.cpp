@@ -464,6 +464,38 @@ TEST_CASE("predict_intercept finds a short window through a corner of the envelo
   CHECK_FALSE(predict_intercept(table, t_launch + 1.0, 1e4, position).feasible);
 }
 
+TEST_CASE("predict_intercept ends when a target crosses more than a cell per shortest scan step", "[flyout][predict]") {
+  // Regression (property-test seeds 1389 and 100913): the scan shrinks its
+  // step while the threat crosses more than one grid cell per step, down to
+  // min_scan_step_s. At t ~ 77 s, prev.t + 1e-3 - prev.t can round to a bit
+  // more than 1e-3, and the shrinking loop never ended. A target whose ground
+  // range swings by +-10 km at 400 km/s crosses 1.6 cells of 250 m per
+  // millisecond, so every step of the scan shrinks to the floor; launches
+  // spread over 1 s put prev.t at thousands of different values.
+  const flyout_table& table = constant_speed_table();
+  auto position = [](double t) -> Eigen::Vector3d {
+    return {50000.0 + 10000.0 * std::sin(40.0 * t), 0.0, 5000.0};
+  };
+  intercept_search_options search;
+  search.min_scan_step_s = 1e-3;
+  // The closest the target comes is 40 km (40 s of flight), the farthest
+  // 60.2 km (60.2 s): no intercept falls within 5 s of a launch...
+  for (int k = 0; k < 100; ++k) {
+    const double launch_s = 77.0 + 0.01 * k;
+    CHECK_FALSE(predict_intercept(table, launch_s, launch_s + 5.0, position, search).feasible);
+  }
+  // ...and every launch has one within 61 s (f = launch + tof - t < 0 by then).
+  for (int k = 0; k < 20; ++k) {
+    const double launch_s = 77.0 + 0.05 * k;
+    const auto pred = predict_intercept(table, launch_s, launch_s + 80.0, position, search);
+    REQUIRE(pred.feasible);
+    // A root of f: |df/dt| <= 1 + 400 km/s / 1000 m/s over the 1e-6 s bracket,
+    // plus the table's bilinear error (under 1 ms out here).
+    const Eigen::Vector3d p = position(pred.intercept_time_s);
+    CHECK(std::abs(launch_s + p.norm() / interceptor_speed_mps - pred.intercept_time_s) < 0.01);
+  }
+}
+
 TEST_CASE("the in-code reference interceptor is the one in reference-raid.json", "[flyout]") {
   // tests/reference_interceptor.hpp copies the scenario's numbers; this keeps the copy honest.
   const samsim::scenario sc = samsim::load_scenario(SAMSIM_SCENARIO_DIR "/reference-raid.json");

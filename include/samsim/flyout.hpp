@@ -502,9 +502,13 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     probe next = eval(t_next);
     double cells = cells_between(prev, next);
     while (cells > 1.0 && t_next - prev.t > search.min_scan_step_s) {
-      t_next = prev.t + std::max(search.min_scan_step_s, 0.9 * (t_next - prev.t) / cells);
+      const double dt_s = std::max(search.min_scan_step_s, 0.9 * (t_next - prev.t) / cells);
+      t_next = prev.t + dt_s;
       next = eval(t_next);
       cells = cells_between(prev, next);
+      // At the floor, stop: prev.t + min_scan_step_s - prev.t can round to a
+      // little more than min_scan_step_s, and the loop would never end.
+      if (dt_s == search.min_scan_step_s) break;
     }
     if (prev.reachable && next.reachable) {
       if (opposite(prev, next)) return bisect_root(prev, next);
