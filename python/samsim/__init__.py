@@ -120,13 +120,27 @@ class Result:
         trials, trials_requested, seed, confidence, stopped_early, cancelled,
         threats_total, threats_killed, events_per_trial, elapsed_s, trials_per_second
 
+    and the defended-area figures (a format 1 scenario has one asset "asset",
+    one battery "battery" and one type "interceptor"):
+
+        by_asset                  {asset: {"value", "p_leak": {"estimate", "wilson"},
+                                           "leakers": {"mean", "ci"}}}
+        by_asset_<asset>_p_leak, by_asset_<asset>_p_leak_wilson, by_asset_<asset>_leakers_mean, ...
+        value_lost_mean, value_lost_ci          value of the assets reached, per trial
+        by_battery                {battery: {"p_destroyed": {"estimate", "wilson"},
+                                             "by_interceptor": {type: {"rounds_fired": {"mean", "ci"},
+                                                                       "p_out_of_rounds": {"estimate", "wilson"}}}}}
+        by_battery_<battery>_p_destroyed, ..._by_interceptor_<type>_rounds_fired_mean, ...
+        cost_defender_mean, cost_defender_ci    rounds fired x their cost, per trial
+        cost_attacker_destroyed_mean, cost_attacker_destroyed_ci
+        cost_exchange_ratio, cost_exchange_ratio_ci   attacker cost destroyed / defender cost
+                                                      (None without a defender cost)
+
     per_trial is a dict of numpy arrays, one entry per trial in trial order
     (identical for any thread count): "trial", "leakers", "interceptors_used"
     "first_leak_time_s" (NaN where nothing leaked), "value_lost" (the values
     of the assets a leaker reached) and "defender_cost"; pandas.DataFrame(
-    result.per_trial) makes a table of it. Defended-area figures are in the
-    attributes too (by_asset_<name>_p_leak_estimate, value_lost_mean,
-    cost_exchange_ratio_estimate, ...; to_dict() shows every key).
+    result.per_trial) makes a table of it.
     """
 
     def __init__(self, document, leakers, interceptors_used, first_leak_time_s, value_lost, defender_cost):
@@ -236,11 +250,15 @@ class Trace(list):
     """A trial's timeline: a list of event records (dicts), in time order.
 
     pandas.DataFrame(trace) makes a table of it. Each record has:
-        time_s, event, threat, threat_class, launcher, interceptor, value, cause
-    where threat, launcher and interceptor are indices or None, event is one of
+        time_s, event, threat, threat_class, battery, launcher, interceptor,
+        interceptor_type, value, cause
+    where threat, launcher (within its battery) and interceptor (serial number
+    in the trial) are indices or None, battery and interceptor_type the names
+    of the battery and type concerned or None, event is one of
     threat_launch, detection, track_confirmed, track_waiting, track_acquired,
-    launch_blocked, interceptor_launch, intercept_kill, intercept_miss,
-    kill_assessment, reload_start, reload_complete, leak; value depends on the
+    network_track, launch_blocked, interceptor_launch, intercept_kill,
+    intercept_miss, kill_assessment, reload_start, reload_complete, leak,
+    battery_out_of_action; value depends on the
     event: the Pd of a detection, the predicted intercept time of a launch,
     1 (killed) or 0 (alive) for a kill assessment, the rounds of a reload;
     cause names the leak cause of launch_blocked and leak (else None).

@@ -9,6 +9,7 @@
 #include <samsim/detection.hpp>
 #include <samsim/engagement.hpp>
 #include <samsim/flyout.hpp>
+#include <samsim/interceptor_type.hpp>
 #include <samsim/monte_carlo.hpp>
 #include <samsim/radar.hpp>
 #include <samsim/report.hpp>
@@ -160,17 +161,15 @@ class py_scenario {
     auto sc = std::make_shared<const samsim::scenario>(
         samsim::parse_scenario(doc, fmt::format("{} (with {} = {})", source_, pointer, v.dump())));
     std::lock_guard lock(mutex_);
-    // The flyout table depends only on battery.interceptor (its kinematics and envelope; not its Pk): keep
-    // it when that is unchanged, as `samsim sweep` does (which also rebuilds it for a Pk change).
-    const json before = flyout_inputs(doc_);
-    const bool same_interceptor = !before.is_null() && before == flyout_inputs(doc);
-    if (!same_interceptor)
-      flyout_.reset();
-    else if (model_)
-      flyout_ = std::make_shared<const samsim::flyout_table>(model_->flyout());
+    // The built model's flyout tables are kept for the next model: model() reuses each type's
+    // table whose inputs are unchanged since (a table already kept, when nothing ran since the
+    // last set(), stays the one to compare with).
+    if (model_) {
+      previous_model_ = std::move(model_);
+      previous_doc_ = doc_;
+    }
     doc_ = std::move(doc);
     sc_ = std::move(sc);
-    model_.reset();
   }
 
   py_scenario(const py_scenario& o) {
@@ -179,7 +178,9 @@ class py_scenario {
     source_ = o.source_;
     sc_ = o.sc_;
     model_ = o.model_;
-    flyout_ = o.flyout_;
+    previous_model_ = o.previous_model_;
+    previous_doc_ = o.previous_doc_;
+    flyout_tables_built_ = o.flyout_tables_built_;
   }
   py_scenario& operator=(const py_scenario&) = delete;
   py_scenario copy() const { return py_scenario(*this); }
@@ -189,21 +190,70 @@ class py_scenario {
     py::gil_scoped_release release;
     std::lock_guard lock(mutex_);
     if (!model_) {
-      model_ = flyout_ ? std::make_shared<const samsim::engagement_model>(*sc_, *flyout_)
-                       : std::make_shared<const samsim::engagement_model>(*sc_);
-      flyout_.reset();
+      model_ = std::make_shared<const samsim::engagement_model>(*sc_, flyout_tables());
+      previous_model_.reset();
+      previous_doc_ = nullptr;
     }
     return model_;
   }
 
+  /// Flyout tables this scenario (and the scenario it was copied from, before the copy) has built.
+  std::uint64_t flyout_tables_built() const {
+    std::lock_guard lock(mutex_);
+    return flyout_tables_built_;
+  }
+
  private:
-  /// What the flyout table is built from: /battery/interceptor without its pk (null if absent).
-  static json flyout_inputs(const json& doc) {
-    const json::json_pointer interceptor("/battery/interceptor");
-    if (!doc.contains(interceptor) || !doc.at(interceptor).is_object()) return nullptr;
-    json inputs = doc.at(interceptor);
+  /// What type `type_name`'s flyout table is built from (build_flyout_table: the kinematics and the
+  /// envelope, not the Pk, kill model or cost): /interceptors/<name> without pk and cost in format 2,
+  /// /battery/interceptor without pk in format 1 (its one type). Null if absent.
+  static json flyout_inputs(const json& doc, const std::string& type_name) {
+    json inputs;
+    if (doc.contains("interceptors")) {
+      const json& types = doc.at("interceptors");
+      if (!types.is_object() || !types.contains(type_name)) return nullptr;
+      inputs = types.at(type_name);
+      if (!inputs.is_object()) return nullptr;
+      inputs.erase("cost");
+    } else {
+      const json::json_pointer interceptor("/battery/interceptor");
+      if (!doc.contains(interceptor) || !doc.at(interceptor).is_object()) return nullptr;
+      inputs = doc.at(interceptor);
+    }
     inputs.erase("pk");
     return inputs;
+  }
+
+  /// One flyout table per interceptor type of the scenario as run (format 1 expanded to its one
+  /// type), in type order: the previous model's table of a type of the same name whose inputs are
+  /// unchanged, else a new one. Called with the mutex held.
+  std::vector<samsim::flyout_table> flyout_tables() const {
+    samsim::scenario as_run = *sc_;
+    samsim::expand_to_defended_area(as_run);
+    std::vector<samsim::flyout_table> tables;
+    tables.reserve(as_run.interceptors.size());
+    for (const samsim::interceptor_type& type : as_run.interceptors) {
+      const int kept = kept_table(type.name);
+      if (kept >= 0) {
+        tables.push_back(previous_model_->flyout(kept));
+      } else {
+        tables.push_back(samsim::build_flyout_table(type));
+        ++flyout_tables_built_;
+      }
+    }
+    return tables;
+  }
+
+  /// The previous model's type index of that name if its table can serve now, else -1.
+  int kept_table(const std::string& type_name) const {
+    if (!previous_model_) return -1;
+    const auto& before = previous_model_->scenario_data().interceptors;
+    for (std::size_t k = 0; k < before.size(); ++k) {
+      if (before[k].name != type_name) continue;
+      const json inputs = flyout_inputs(doc_, type_name);
+      return !inputs.is_null() && inputs == flyout_inputs(previous_doc_, type_name) ? static_cast<int>(k) : -1;
+    }
+    return -1;
   }
 
   json doc_;
@@ -211,7 +261,11 @@ class py_scenario {
   std::shared_ptr<const samsim::scenario> sc_;
   mutable std::mutex mutex_;
   mutable std::shared_ptr<const samsim::engagement_model> model_;
-  mutable std::shared_ptr<const samsim::flyout_table> flyout_;  ///< kept from before a set(), for the next model
+  /// The model built before the last set()s and the document it was built from: its flyout tables
+  /// serve the next model where their inputs are unchanged.
+  mutable std::shared_ptr<const samsim::engagement_model> previous_model_;
+  mutable json previous_doc_;
+  mutable std::uint64_t flyout_tables_built_ = 0;
 };
 
 // ---- arrays ------------------------------------------------------------------------
@@ -363,6 +417,13 @@ py::tuple run(const py_scenario& s, std::uint64_t trials, std::uint64_t seed, in
 
 py::object maybe(int index) { return index >= 0 ? py::object(py::int_(index)) : py::object(py::none()); }
 
+/// The name of element `index` of a scenario's batteries or interceptor types (None for -1).
+template <class T>
+py::object name_of(const std::vector<T>& items, int index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= items.size()) return py::none();
+  return py::str(items[static_cast<std::size_t>(index)].name);
+}
+
 py::tuple trace(const py_scenario& s, std::uint64_t trial, std::uint64_t seed) {
   const auto model = s.model();
   const samsim::scenario& sc = model->scenario_data();
@@ -384,8 +445,10 @@ py::tuple trace(const py_scenario& s, std::uint64_t trial, std::uint64_t seed) {
     d["event"] = std::string(samsim::to_string(ev.kind));
     d["threat"] = maybe(ev.threat);
     d["threat_class"] = class_name(ev.threat);
+    d["battery"] = name_of(sc.batteries, ev.battery);
     d["launcher"] = maybe(ev.launcher);
     d["interceptor"] = maybe(ev.interceptor);
+    d["interceptor_type"] = name_of(sc.interceptors, ev.interceptor_type);
     d["value"] = ev.value;
     const bool has_cause = ev.kind == samsim::trace_kind::launch_blocked || ev.kind == samsim::trace_kind::leak;
     d["cause"] = has_cause ? py::object(py::str(std::string(
@@ -519,6 +582,13 @@ The parent of the pointer must exist; a new key in an object is allowed when
 the scenario format has it. Raises ScenarioError (ValueError) with the loader's
 message, naming the edit, e.g. "reference-raid.json (with /raid/0/count = -1):
 /raid/0/count: ...". The scenario is unchanged after an error.)doc")
+      .def_property_readonly("flyout_tables_built", &py_scenario::flyout_tables_built,
+                             R"doc(How many flyout tables this scenario has built so far (a copy starts from its original's count).
+
+One per interceptor type on the first run; after a set(), the next run builds
+only the tables of the types whose kinematics or envelope changed (Pk, cost and
+everything outside the interceptor types keep them). For seeing what an edit
+costs; the results never depend on it.)doc")
       .def("copy", &py_scenario::copy, "An independent copy (the built model is shared until one is edited).")
       .def("__copy__", &py_scenario::copy)
       .def("__deepcopy__", [](const py_scenario& s, py::handle) { return s.copy(); }, py::arg("memo"))

@@ -109,8 +109,12 @@ def test_trace_replays_a_trial_of_the_run(small_raid, small_result):
 def test_trace_converts_to_a_dataframe_and_prints_like_the_command_line(cli, small_raid):
     t = samsim.trace(small_raid, 17, seed=42)
     frame = pandas.DataFrame(t)
-    assert list(frame.columns) == ["time_s", "event", "threat", "threat_class", "launcher", "interceptor", "value",
-                                   "cause"]
+    assert list(frame.columns) == ["time_s", "event", "threat", "threat_class", "battery", "launcher", "interceptor",
+                                   "interceptor_type", "value", "cause"]
+    # A format 1 scenario runs as one battery "battery" with one type "interceptor" (docs/python.md).
+    launches = frame[frame.event == "interceptor_launch"]
+    assert len(launches) > 0
+    assert set(launches["battery"]) == {"battery"} and set(launches["interceptor_type"]) == {"interceptor"}
     assert len(frame) == len(t) > 0
     assert frame["time_s"].is_monotonic_increasing
     assert set(frame.loc[frame.event == "leak", "cause"]) <= {"never_detected", "not_tracked", "outside_envelope",
