@@ -1,10 +1,11 @@
 """Defended-area (format 2) scenarios through the module: the Result holds the command line's
 per-asset, per-battery and cost figures, the per-trial arrays agree with them, a trace names the
 battery and interceptor type of each event, Scenario.set edits format 2 keys with the loader's
-checks and keeps the flyout tables of the types it does not touch, and the model's cost oracle
-(docs/model.md, defended area) holds exactly.
+checks and keeps the flyout tables of the types it does not touch, and the model's defended-area
+oracles hold: cost (exactly) and disjoint defence.
 
-Every check here is exact (or to float rounding); none is statistical."""
+Every check is exact (or to float rounding) but the disjoint-defence oracle's three 4-standard-
+error checks: a false-failure rate of 1.9e-4 for the file (normal approximation)."""
 
 import copy
 import json
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 import samsim
-from conftest import ORACLE_FILE, scenario_path, without_timing
+from conftest import ORACLE_FILE, SANITIZED, scenario_path, within_4se, without_timing
 
 AREA = scenario_path("defended-area.json")
 # defended-area.json runs about 100 trials/s on two threads: few trials keep the file at seconds.
@@ -235,39 +236,51 @@ def test_an_unknown_format_2_key_is_refused():
 
 # ---- a model oracle on a small format 2 scenario, built here ---------------------------------
 
-def cost_oracle(threats, salvo, cost_per_round, class_cost):
-    """docs/model.md, defended-area oracles, cost (the scenario of tests/test_defended_area.cpp's
-    cost case, as a document): one battery with a radar of Pd ~ 1 at 60 km against a 1e4 m^2
-    target (tests/python/data/oracle.json's radar), ample channels and rounds, Pk = 1, `threats`
-    threats at one asset; a second type, far dearer, has Pk 0 against the class and so is never
-    fired. Every threat is killed by one salvo of `salvo` rounds of the first type."""
-    radar = load_json(ORACLE_FILE)["battery"]["radar"]
-    speed_type = lambda speed, pk, cost: {  # noqa: E731
-        "kinematics": {"model": "average_speed", "speed_mps": speed},
-        "envelope": {"min_range_m": 500, "max_range_m": 100000, "min_height_m": 0, "max_height_m": 5000,
-                     "min_speed_mps": 0},
-        "pk": {"default": pk}, "cost": cost}
+def speed_type(speed_mps, pk, cost):
+    """An average_speed type reaching 100 km in ground range and 5 km in height, Pk `pk` against every class."""
+    return {"kinematics": {"model": "average_speed", "speed_mps": speed_mps},
+            "envelope": {"min_range_m": 500, "max_range_m": 100000, "min_height_m": 0, "max_height_m": 5000,
+                         "min_speed_mps": 0},
+            "pk": {"default": pk}, "cost": cost}
+
+
+def battery(name, position_m, types, salvo):
+    """A battery with tests/python/data/oracle.json's radar (Pd ~ 1 for a 1e4 m^2 target at 60 km,
+    confirmation on the first detection), ample channels, 500 rounds of each type, one salvo per threat."""
     return {
-        "samsim": 2, "name": "cost oracle",
-        "assets": [{"name": "city", "position_m": [0, 0], "value": 2}],
-        "interceptors": {"used": speed_type(1000, 1.0, cost_per_round), "cannot_engage": speed_type(3000, 0.0, 1000)},
-        "batteries": [{
-            "name": "battery", "position_m": [0, 0], "radar": radar,
-            "fire_control": {"max_engaged_targets": 1000, "max_interceptors_in_flight": 1000, "reaction_time_s": 5,
-                             "launch_interval_s": 0},
-            "launchers": [
-                {"interceptor": "used", "count": 50, "ready_per_launcher": 10, "reload_time_s": 600,
-                 "reload_rounds": 0},
-                {"interceptor": "cannot_engage", "count": 50, "ready_per_launcher": 10, "reload_time_s": 600,
-                 "reload_rounds": 0}],
-            "doctrine": {"mode": "shoot-look-shoot", "salvo_size": salvo, "kill_assessment_s": 5,
-                         "max_salvos_per_threat": 1}}],
+        "name": name, "position_m": position_m, "radar": load_json(ORACLE_FILE)["battery"]["radar"],
+        "fire_control": {"max_engaged_targets": 1000, "max_interceptors_in_flight": 1000, "reaction_time_s": 5,
+                         "launch_interval_s": 0},
+        "launchers": [{"interceptor": t, "count": 50, "ready_per_launcher": 10, "reload_time_s": 600,
+                       "reload_rounds": 0} for t in types],
+        "doctrine": {"mode": "shoot-look-shoot", "salvo_size": salvo, "kill_assessment_s": 5,
+                     "max_salvos_per_threat": 1}}
+
+
+def group(target, count):
+    """`count` threats 60 km out, 1 km high at 100 m/s, aimed at `target`."""
+    return {"class": "target", "target": target, "count": count, "launch_time_s": 0,
+            "bearing_deg": {"uniform": [-60, 60]}, "start_range_m": 60000}
+
+
+def area_dict(name, assets, interceptors, batteries, raid, class_cost=0):
+    return {
+        "samsim": 2, "name": name, "assets": assets, "interceptors": interceptors, "batteries": batteries,
         "threat_classes": {"target": {"trajectory": "straight", "rcs_m2": 10000, "swerling": 0, "speed_mps": 100,
                                       "height_m": 1000, "leak_distance_m": 0, "cost": class_cost}},
-        "raid": [{"class": "target", "target": "city", "count": threats, "launch_time_s": 0,
-                  "bearing_deg": {"uniform": [-60, 60]}, "start_range_m": 60000}],
-        "monte_carlo": {"trials": 100, "seed": 4, "confidence": 0.95},
+        "raid": raid, "monte_carlo": {"trials": 100, "seed": 4, "confidence": 0.95},
     }
+
+
+def cost_oracle(threats, salvo, cost_per_round, class_cost):
+    """docs/model.md, defended-area oracles, cost (the scenario of tests/test_defended_area.cpp's
+    cost case, as a document): one battery, Pk = 1, `threats` threats at one asset; a second type,
+    far dearer, has Pk 0 against the class and so is never fired. Every threat is killed by one
+    salvo of `salvo` rounds of the first type."""
+    return area_dict("cost oracle", [{"name": "city", "position_m": [0, 0], "value": 2}],
+                     {"used": speed_type(1000, 1.0, cost_per_round), "cannot_engage": speed_type(3000, 0.0, 1000)},
+                     [battery("battery", [0, 0], ["used", "cannot_engage"], salvo)],
+                     [group("city", threats)], class_cost)
 
 
 def check_cost_oracle(r, threats, salvo, cost_per_round, class_cost):
@@ -303,3 +316,32 @@ def test_cost_oracle_through_set():
     check_cost_oracle(r, 8, 3, 0.5, class_cost)
     assert r.by_asset_city_value == 7
     assert sc.flyout_tables_built == 2  # none of these edits touched a type's kinematics or envelope
+
+
+def test_disjoint_defence_oracle():
+    # docs/model.md, defended-area oracles, disjoint defence: two batteries 500 km apart (beyond
+    # each other's radar horizon for 1 km high threats, about 140 km, and each other's 100 km
+    # reach), each at its own asset against one threat of its own, one round at Pk 0.5 and 0.7:
+    # P(asset a reached) = 0.5, P(asset b reached) = 0.3, P(any) = 1 - 0.5 x 0.7 = 0.65.
+    # Three 4-standard-error checks: false-failure rate 1.9e-4 for the test (normal approximation).
+    doc = area_dict("disjoint defence",
+                    [{"name": "a", "position_m": [0, 0], "value": 1}, {"name": "b", "position_m": [500000, 0],
+                                                                       "value": 2}],
+                    {"pk_half": speed_type(1000, 0.5, 1), "pk_07": speed_type(1000, 0.7, 1)},
+                    [battery("at_a", [0, 0], ["pk_half"], 1), battery("at_b", [500000, 0], ["pk_07"], 1)],
+                    [group("a", 1), group("b", 1)])
+    n = 1000 if SANITIZED else 4000
+    r = samsim.run(samsim.load_scenario(doc), trials=n, seed=9, threads=2, progress=False)
+    lost = r.per_trial["value_lost"]
+    assert set(np.unique(lost)) <= {0, 1, 2, 3}  # a is worth 1, b 2: the value lost says which were reached
+    reached_a, reached_b = np.isin(lost, (1, 3)), np.isin(lost, (2, 3))
+    assert np.count_nonzero(reached_a) / n == r.by_asset_a_p_leak
+    assert np.count_nonzero(reached_b) / n == r.by_asset_b_p_leak
+    assert within_4se(np.count_nonzero(reached_a), n, 0.5)
+    assert within_4se(np.count_nonzero(reached_b), n, 0.3)
+    assert within_4se(round(r.p_leak * n), n, 1 - 0.5 * 0.7)
+    # Each battery fires its one round at its own threat only.
+    fired = r.by_battery
+    assert fired["at_a"]["by_interceptor"]["pk_half"]["rounds_fired"]["mean"] == 1
+    assert fired["at_b"]["by_interceptor"]["pk_07"]["rounds_fired"]["mean"] == 1
+    assert np.all(r.per_trial["interceptors_used"] == 2)
