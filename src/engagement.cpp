@@ -216,6 +216,7 @@ struct threat_runtime {
   bool killed = false;        ///< physically killed
   bool known_killed = false;  ///< seen killed at a kill assessment
   std::uint8_t last_block = no_block;
+  bool held = false;  ///< the rule held fire at it with a feasible shot: decided again at every pass
   std::uint64_t endgame_words = 0;  ///< words of its endgame stream used so far
 };
 
@@ -261,6 +262,7 @@ struct trial_workspace::internal {
   /// visit these alone, so far-apart batteries cost nothing).
   std::vector<int> access_list;
   std::vector<std::uint8_t> pass_common;  ///< per battery: its common shortage in the current decision pass
+  std::vector<std::uint64_t> pass_common_of;  ///< per battery: the pass pass_common was computed for
   std::vector<shot_memory> shots;    ///< [threat * stocks + stock]
   std::vector<shooter> shooters;     ///< per battery
   std::vector<track_slots> slots;    ///< per battery
@@ -270,6 +272,7 @@ struct trial_workspace::internal {
   std::vector<double> out_of_action_s;      ///< per battery: when it was put out of action (inf: never)
   std::vector<int> candidates;
   std::vector<int> order;  ///< threats in service order (rank)
+  std::vector<threat_view> views;  ///< per threat, while the order is computed
   /// Threats that may be fired at now (eligible()), in service order: kept
   /// up to date at the events that change eligibility, so a decision pass
   /// looks at these alone.
@@ -282,6 +285,16 @@ struct trial_workspace::internal {
   std::vector<int> option_stock;       ///< per option: its global stock index
   std::vector<int> stock_base;     ///< per battery: its first global stock index; [batteries] = stocks
   std::vector<int> launcher_base;  ///< per battery: its first launcher in the defended-area numbering
+  std::vector<int> stock_battery;  ///< per global stock index: its battery
+  std::vector<int> stock_type;     ///< per global stock index: its interceptor type
+  std::vector<double> stock_pk;    ///< [stock * classes + class]: the type's Pk against the class
+  /// When a threat's own state, or a battery's, last changed, and when each
+  /// threat was last decided, on one counter of changes and decisions: a
+  /// decision pass decides again only for threats with a change after their
+  /// last decision (needs_decision).
+  std::vector<std::uint64_t> threat_changed;
+  std::vector<std::uint64_t> threat_decided;
+  std::vector<std::uint64_t> battery_changed;
   std::vector<intercept_prediction> option_rounds;  ///< [option * max_salvo_size + round]
 };
 
@@ -335,6 +348,21 @@ class trial_engine {
       }
     }
     stocks_ = stock_base_[nb];
+    const std::size_t classes = sc_.classes.size();
+    st_.stock_battery.resize(static_cast<std::size_t>(stocks_));
+    st_.stock_type.resize(static_cast<std::size_t>(stocks_));
+    st_.stock_pk.resize(static_cast<std::size_t>(stocks_) * classes);
+    for (std::size_t b = 0; b < nb; ++b)
+      for (int s = 0; s < st_.shooters[b].stocks(); ++s) {
+        const auto g = static_cast<std::size_t>(stock_base_[b] + s);
+        const int type = st_.shooters[b].stock_at(s).interceptor_type;
+        st_.stock_battery[g] = static_cast<int>(b);
+        st_.stock_type[g] = type;
+        const interceptor_type& it = sc_.interceptors[static_cast<std::size_t>(type)];
+        for (std::size_t k = 0; k < classes; ++k)
+          st_.stock_pk[g * classes + k] = k < it.pk_by_class.size() ? it.pk_by_class[k] : it.pk_default;
+      }
+    st_.battery_changed.assign(nb, 0);
     st_.confirmed_now.clear();
     st_.eligible.clear();
     st_.kill_flags.clear();
@@ -343,6 +371,7 @@ class trial_engine {
     st_.option_stock.resize(static_cast<std::size_t>(stocks_));
     st_.launch_wake_s.assign(nb, -infinity);
     st_.pass_common.assign(nb, no_block);
+    st_.pass_common_of.assign(nb, 0);
     st_.option_rounds.resize(static_cast<std::size_t>(stocks_) * max_salvo_size);
     ws_.asset_leakers.assign(sc_.assets.size(), 0);
     ws_.battery_destroyed.assign(nb, 0);
@@ -360,6 +389,8 @@ class trial_engine {
     st_.access.assign(n * static_cast<std::size_t>(batteries_), track_access{});
     st_.access_list.resize(n * static_cast<std::size_t>(batteries_));
     st_.shots.assign(n * static_cast<std::size_t>(stocks_), shot_memory{});
+    st_.threat_changed.assign(n, 0);
+    st_.threat_decided.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
       ws_.trajectories.emplace_back(sc_.classes[static_cast<std::size_t>(t.class_index)], t);
@@ -395,8 +426,12 @@ class trial_engine {
     auto& order = st_.order;
     order.resize(ws_.threats.size());
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [this](int a, int b) {
-      const threat_view va = view(a), vb = view(b);
+    auto& views = st_.views;
+    views.clear();
+    for (std::size_t i = 0; i < order.size(); ++i) views.push_back(view(static_cast<int>(i)));
+    std::sort(order.begin(), order.end(), [this, &views](int a, int b) {
+      const threat_view& va = views[static_cast<std::size_t>(a)];
+      const threat_view& vb = views[static_cast<std::size_t>(b)];
       if (rule_.served_before(va, vb)) return true;
       if (rule_.served_before(vb, va)) return false;
       return a < b;
@@ -438,6 +473,7 @@ class trial_engine {
         const sensor_model& sensor = model_.sensors()[static_cast<std::size_t>(b)];
         const pd_table& pd = model_.pd_tables()[static_cast<std::size_t>(sensor.of_class(cls).pd_table_index)];
         const double from_s = std::max(traj.launch_time_s(), sc_.batteries[static_cast<std::size_t>(b)].ready_time_s);
+        if (!sensor.may_see(traj, from_s, t_end)) continue;  // a radar far away: no look could see it
         random_stream det = detection_stream(b, static_cast<int>(i));
         const double confirm_s =
             sensor.confirm_time_s(traj, cls, pd, phase_s[static_cast<std::size_t>(b)], from_s, t_end, det, [&](double t, double pd_value) {
@@ -482,7 +518,10 @@ class trial_engine {
       case event_type::kill_assessment: on_kill_assessment(threat, aux, t); break;
       case event_type::reload_complete: on_reload_complete(aux, threat, t); break;
       case event_type::ready: refresh_eligible(threat, t); break;
-      case event_type::wake: break;  // assign() runs after every instant
+      case event_type::wake:  // for a threat's next feasible launch, or a battery's launch interval
+        if (threat >= 0) changed(threat);
+        if (aux >= 0) battery_changed(aux);
+        break;
       case event_type::network: on_network(threat, aux, t); break;
     }
   }
@@ -568,6 +607,7 @@ class trial_engine {
   /// every event of the instant is handled (grant_track_slots), so threats
   /// confirmed at the same look are served in priority order, not in event order.
   void on_confirm(int i, int b, double t) {
+    changed(i);
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (r.leaked) return;
     if (out_of_action(b)) {
@@ -633,6 +673,7 @@ class trial_engine {
     if (a.holds_channel) {
       a.holds_channel = false;
       shooter_of(b).release_channel();
+      battery_changed(b);
     }
   }
 
@@ -675,6 +716,7 @@ class trial_engine {
   /// A leaker reached battery b: its radar, tracks and launchers stop for the
   /// rest of the trial; its interceptors in flight will miss.
   void put_out_of_action(int b, double t) {
+    battery_changed(b);
     st_.out_of_action[static_cast<std::size_t>(b)] = 1;
     st_.out_of_action_s[static_cast<std::size_t>(b)] = t;
     ws_.battery_destroyed[static_cast<std::size_t>(b)] = 1;
@@ -694,6 +736,8 @@ class trial_engine {
     const int g = st_.serial_stock[static_cast<std::size_t>(serial)];
     const int b = battery_of_stock(g);
     shooter_of(b).interceptor_arrived();
+    battery_changed(b);
+    changed(i);
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     if (r.killed || r.leaked) {
       record(t, trace_kind::intercept_miss, i, -1, serial, 0.0, b, type_of_stock(g));
@@ -757,21 +801,16 @@ class trial_engine {
     if (out_of_action(b)) return;
     const int local = launcher - launcher_base_[static_cast<std::size_t>(b)];
     shooter_of(b).reload_complete(local, rounds);
+    battery_changed(b);
     record(t, trace_kind::reload_complete, -1, local, -1, rounds, b);
   }
 
   // ---- fire control --------------------------------------------------------
-  int battery_of_stock(int g) const {
-    return static_cast<int>(std::upper_bound(stock_base_.begin(), stock_base_.end(), g) - stock_base_.begin()) - 1;
-  }
-  int type_of_stock(int g) const {
-    const int b = battery_of_stock(g);
-    return st_.shooters[static_cast<std::size_t>(b)].stock_at(g - stock_base_[static_cast<std::size_t>(b)]).interceptor_type;
-  }
+  int battery_of_stock(int g) const { return st_.stock_battery[static_cast<std::size_t>(g)]; }
+  int type_of_stock(int g) const { return st_.stock_type[static_cast<std::size_t>(g)]; }
   double pk_against(int i, int g) const {
-    const interceptor_type& type = sc_.interceptors[static_cast<std::size_t>(type_of_stock(g))];
     const auto k = static_cast<std::size_t>(ws_.threats[static_cast<std::size_t>(i)].class_index);
-    return k < type.pk_by_class.size() ? type.pk_by_class[k] : type.pk_default;
+    return st_.stock_pk[static_cast<std::size_t>(g) * sc_.classes.size() + k];
   }
 
   /// Whether battery b may fire at threat i from time t on, as far as the
@@ -799,6 +838,7 @@ class trial_engine {
   /// Brings threat i's place in the eligible list up to date after its state
   /// changed at time t. The list is in service order (served_before).
   bool refresh_eligible(int i, double t) {
+    changed(i);
     auto& list = st_.eligible;
     const auto at = std::lower_bound(list.begin(), list.end(), i, [this](int a, int b) { return served_before(a, b); });
     const bool listed = at != list.end() && *at == i;
@@ -955,7 +995,7 @@ class trial_engine {
         const double next_s = std::max(next_feasible_launch(i, g, launch_s) - k * interval_s, t + least_delay_s);
         shot_memory& m2 = shot(i, g);
         (k == 0 ? m2.next_feasible_s : m2.next_salvo_s) = next_s;
-        if (std::isfinite(next_s)) push(next_s, event_type::wake, -1);
+          if (std::isfinite(next_s)) push(next_s, event_type::wake, i);
         return false;
       }
     }
@@ -963,27 +1003,35 @@ class trial_engine {
     return true;
   }
 
-  /// One wake-up when a battery's launch interval ends (not one per decision pass).
-  void wake_for_launch_intervals(double t) {
-    for (int b = 0; b < batteries_; ++b) {
-      const double next_s = st_.shooters[static_cast<std::size_t>(b)].next_launch_s();
-      double& woken_s = st_.launch_wake_s[static_cast<std::size_t>(b)];
-      if (t < next_s && woken_s != next_s) {
-        push(next_s, event_type::wake, -1);
-        woken_s = next_s;
-      }
+  /// One wake-up when battery b's launch interval ends (after its launch; not one per decision pass).
+  void wake_for_launch_interval(int b, double t) {
+    const double next_s = st_.shooters[static_cast<std::size_t>(b)].next_launch_s();
+    double& woken_s = st_.launch_wake_s[static_cast<std::size_t>(b)];
+    if (t < next_s && woken_s != next_s) {
+      push(next_s, event_type::wake, -1, b);
+      woken_s = next_s;
     }
+  }
+
+  /// Battery b's common shortage in this pass (computed at its first use).
+  std::uint8_t common_of(int b, double t) {
+    const auto k = static_cast<std::size_t>(b);
+    if (st_.pass_common_of[k] != pass_id_) {
+      st_.pass_common[k] = block_code(st_.shooters[k].common_shortage(t));
+      st_.pass_common_of[k] = pass_id_;
+    }
+    return st_.pass_common[k];
   }
 
   /// The block reason every eligible threat would get now, whatever its
   /// channel and whichever battery or type: when each battery in action has
   /// the same common shortage. no_block otherwise.
-  std::uint8_t common_block() const {
+  std::uint8_t common_block(double t) {
     std::uint8_t common = no_block;
     bool first = true;
     for (int b = 0; b < batteries_; ++b) {
       if (out_of_action(b)) continue;
-      const std::uint8_t c = st_.pass_common[static_cast<std::size_t>(b)];
+      const std::uint8_t c = common_of(b, t);
       if (c == no_block || (!first && c != common)) return no_block;
       common = c;
       first = false;
@@ -993,7 +1041,7 @@ class trial_engine {
 
   void assign(double t) {
     if (st_.eligible.empty()) return;
-    wake_for_launch_intervals(t);
+    ++pass_id_;
 #ifndef NDEBUG
     for (std::uint8_t reason : {no_block, static_cast<std::uint8_t>(leak_cause::outside_envelope), nfc_block,
                                 no_round_block})
@@ -1006,19 +1054,17 @@ class trial_engine {
     // channels are free, at every battery), and each already carries it, the
     // pass below would only skip them all: a large raid's decision passes then
     // cost nothing instead of a walk over every waiting threat.
-    auto& pass_common = st_.pass_common;
-    for (int b = 0; b < batteries_; ++b)
-      pass_common[static_cast<std::size_t>(b)] = block_code(st_.shooters[static_cast<std::size_t>(b)].common_shortage(t));
-    const std::uint8_t common = common_block();
+    const std::uint8_t common = common_block(t);
     if (common != no_block && eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size())) return;
     // A copy: launching changes the eligible list.
     auto& cand = st_.candidates;
     cand.assign(st_.eligible.begin(), st_.eligible.end());
     for (std::size_t n = 0; n < cand.size(); ++n) {
       const int i = cand[n];
+      if (!needs_decision(i)) continue;
       const int fired_by = decide(i, t);
       if (fired_by < 0) continue;
-      wake_for_launch_intervals(t);
+      wake_for_launch_interval(fired_by, t);
       if (shooter_of(fired_by).next_launch_s() <= t) {
         // A zero launch interval lets another salvo go at this very instant:
         // serve again from the top of the order (a shoot-shoot threat just
@@ -1029,19 +1075,49 @@ class trial_engine {
     }
   }
 
+  // ---- what changed since a threat was last decided -------------------------
+  // A threat's decision is a function of its own state, its batteries' state
+  // and the time; the time alone matters only at the wake-ups the engine
+  // schedules for it (its next feasible launch, a launch interval's end). So
+  // a decision pass decides again only for a threat whose state, or one of
+  // whose batteries' state, changed since its last decision (a wake-up naming
+  // it counts as a change), or at which the rule held fire: for every other
+  // one it would find the same shortage or the same infeasible shot as last
+  // time. This keeps a pass's cost to what changed, not to every waiting
+  // threat of every battery.
+  void changed(int i) { st_.threat_changed[static_cast<std::size_t>(i)] = ++change_count_; }
+  void battery_changed(int b) { st_.battery_changed[static_cast<std::size_t>(b)] = ++change_count_; }
+  bool needs_decision(int i) const {
+    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const std::uint64_t decided = st_.threat_decided[static_cast<std::size_t>(i)];
+    if (r.held || st_.threat_changed[static_cast<std::size_t>(i)] > decided) return true;
+    for (const int b : batteries_of(i))
+      if (st_.battery_changed[static_cast<std::size_t>(b)] > decided) return true;
+    return false;
+  }
+
   /// Collects the shooters that can launch a feasible salvo at threat i now,
   /// lets the rule choose, and launches; otherwise records why not. Returns
   /// the battery that fired, or -1.
   int decide(int i, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    r.held = false;
+    st_.threat_decided[static_cast<std::size_t>(i)] = ++change_count_;
     int count = 0;
     std::uint8_t shortage_found = no_block;
+    // Some shooter is short of what the threat's recorded reason already
+    // names: the reason stands (a threat short of two things at two shooters
+    // keeps the one it has, rather than trading it at every decision pass).
+    bool keeps_reason = false;
     for (const int b : batteries_of(i)) {
       if (!eligible_at(i, b, t)) continue;
       // A shortage this battery has for every stock and channel, and the
       // threat already carries: nothing new to learn from it (no prediction).
-      const std::uint8_t common = st_.pass_common[static_cast<std::size_t>(b)];
-      if (common != no_block && common == r.last_block) continue;
+      const std::uint8_t common = common_of(b, t);
+      if (common != no_block && common == r.last_block) {
+        keeps_reason = true;
+        continue;
+      }
       const bool holds = access(i, b).holds_channel;
       shooter& sh = shooter_of(b);
       for (int s = 0; s < sh.stocks(); ++s) {
@@ -1050,8 +1126,12 @@ class trial_engine {
         if (pk <= 0.0) continue;  // this type cannot engage this class
         const std::uint8_t shortage = block_code(sh.shortage(s, holds, t));
         if (shortage != no_block) {
-          // Attribute the shortage only when a shot was feasible; an unchanged reason needs no prediction.
-          if (r.last_block != shortage && salvo_feasible(i, g, t, 1, scratch_rounds_)) shortage_found = shortage;
+          // Attribute a shortage only when a shot was feasible, and only the
+          // first one found; an unchanged reason needs no prediction.
+          if (shortage == r.last_block)
+            keeps_reason = true;
+          else if (!keeps_reason && shortage_found == no_block && salvo_feasible(i, g, t, 1, scratch_rounds_))
+            shortage_found = shortage;
           continue;
         }
         intercept_prediction* rounds = &st_.option_rounds[static_cast<std::size_t>(count) * max_salvo_size];
@@ -1077,8 +1157,10 @@ class trial_engine {
         launch_salvo(i, pick, t);
         return st_.options[static_cast<std::size_t>(pick)].battery;
       }
-      return -1;  // the rule holds fire at it for now
+      r.held = true;  // the rule holds fire at it for now: ask again at the next pass
+      return -1;
     }
+    if (keeps_reason) return -1;
     if (shortage_found != no_block)
       block(i, shortage_found, t);
     else
@@ -1095,6 +1177,7 @@ class trial_engine {
     const battery_site& bs = site(b);
     const int salvo = o.salvo_size;
     shooter& sh = shooter_of(b);
+    battery_changed(b);
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     threat_outcome& out = ws_.outcomes[static_cast<std::size_t>(i)];
     track_access& a = access(i, b);
@@ -1194,6 +1277,8 @@ class trial_engine {
   trial_result result_;
   int unresolved_ = 0;
   int rounds_left_ = 0;  ///< ready + reloading + pool over every battery and type
+  std::uint64_t change_count_ = 0;  ///< counts changes and decisions (threat_changed, battery_changed)
+  std::uint64_t pass_id_ = 0;       ///< counts decision passes (common_of)
   std::array<int, 8> eligible_by_block_{};  ///< eligible threats per last block reason (block_slot)
   intercept_prediction scratch_rounds_[max_salvo_size];
 };

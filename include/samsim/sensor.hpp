@@ -43,6 +43,19 @@ class sensor_model {
   /// Ground position, scenario ENU [m] (height 0): positions relative to the battery.
   const Eigen::Vector3d& site_enu_m() const { return site_enu_m_; }
 
+  /// Whether some look in [from_s, until_s) may see the threat: false when it
+  /// stays beyond the radar's reach (the horizon for its top height, or the
+  /// maximum range) the whole time, its ground distance falling at most at its
+  /// top ground speed. confirm_time_s then returns +infinity without a draw,
+  /// so a caller may skip it (and the random stream it would have set up).
+  bool may_see(const threat_trajectory& traj, double from_s, double until_s) const {
+    if (!(until_s > from_s)) return false;
+    const double reach_m = std::min(radar_horizon_m(radar_.antenna_height_m, traj.max_height_m()), radar_.max_range_m);
+    const Eigen::Vector3d p = traj.position_enu_m(from_s) - site_enu_m_;
+    const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
+    return !(d_m - traj.max_ground_speed_mps() * (until_s - from_s) > reach_m);
+  }
+
   /// Looks at a threat at phase_s + k x scan period for every look in
   /// [from_s, until_s), each visible look detecting it with the Pd of its SNR
   /// (one uniform of `draws` per visible look), until M-of-N confirmation.
