@@ -28,9 +28,13 @@
 // a round that decelerates linearly with distance, random per type), as in
 // tests/test_engagement.cpp: flying a 3-DOF table per type would cost
 // 0.1-0.5 s each, and the engine's rules do not depend on where the table
-// comes from. Radars of one scenario mostly share their pulses and Pfa, so
-// that the Pd tables (one per Swerling case, pulses and Pfa, ~10 ms each) do
-// not dominate the cost.
+// comes from. Radars of one scenario mostly share their pulses and Pfa: the
+// engine builds one Pd table per (Swerling case, pulses, Pfa), which is most
+// of a scenario's cost here, so that a defended area costs about 1.3 format 1
+// scenarios rather than one per battery.
+//
+// A second test case breaks each property on purpose (a changed scenario or
+// record of a real trial) and requires its check to fail.
 //
 // Scale: SAMSIM_PROPERTY_SCENARIOS (default 2000; 250 under the sanitizers)
 // scenarios from SAMSIM_PROPERTY_SEED (default 1), SAMSIM_PROPERTY_TRIALS
