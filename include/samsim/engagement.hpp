@@ -187,7 +187,7 @@ struct trial_workspace {
 
 /// The (battery, interceptor type) pairs of an expanded scenario in the order
 /// of trial_workspace::stocks: battery by battery, each battery's types in
-/// the order they first appear among its launcher groups.
+/// type order (shooter::reset sorts them).
 std::vector<std::pair<int, int>> stock_layout(const scenario& expanded);
 
 /// Runs trial `trial_index` of the Monte Carlo with master seed `seed`.
