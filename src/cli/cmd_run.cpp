@@ -7,18 +7,23 @@
 #include "output.hpp"
 
 #include <samsim/engagement.hpp>
+#include <samsim/log.hpp>
 #include <samsim/monte_carlo.hpp>
+#include <samsim/rare_event.hpp>
 #include <samsim/report.hpp>
 #include <samsim/scenario.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
 #ifdef SAMSIM_HAVE_MPI
 #include <mpi.h>
@@ -39,6 +44,14 @@ struct run_args {
   std::string resume_path;
   double checkpoint_interval_s = 5.0;
   bool quiet = false;
+  // Importance sampling (--rare-event).
+  bool rare_event = false;
+  std::optional<double> target_relative_error;
+  int leakers_at_least = 1;
+  std::uint64_t pilot_trials = 2000;
+  int cross_entropy_iterations = 8;
+  std::string biasing_scope = "auto";
+  std::vector<std::string> bias_pk;  ///< "TYPE:CLASS=PK" or "CLASS=PK": a fixed law, no tuning
 
   /// Where checkpoints go: --checkpoint, else the --resume file itself.
   const std::string& checkpoint_file() const { return checkpoint_path.empty() ? resume_path : checkpoint_path; }
@@ -319,8 +332,131 @@ int run_mpi(const run_args& a) {
 }
 #endif
 
+// ---- --rare-event ----------------------------------------------------------
+
+/// Most trials a relative-error target may run to when --trials does not say.
+constexpr std::uint64_t rare_event_default_max_trials = 100'000'000;
+constexpr double rare_event_default_target = 0.1;
+
+void check_rare_event_args(const run_args& a) {
+  if (!a.rare_event) {
+    if (a.target_relative_error || !a.bias_pk.empty() || a.biasing_scope != "auto" || a.leakers_at_least != 1)
+      throw usage_error("--target-relative-error, --bias-pk, --biasing-scope and --leakers-at-least need --rare-event");
+    return;
+  }
+  if (!a.checkpoint_path.empty() || !a.resume_path.empty())
+    throw usage_error("--rare-event runs have no checkpoints (--checkpoint, --resume)");
+  if (a.target_halfwidth) throw usage_error("--rare-event stops on --target-relative-error, not --target-halfwidth");
+  if (!a.csv_path.empty()) throw usage_error("--rare-event writes no CSV (use --json)");
+  if (a.target_relative_error && !(*a.target_relative_error >= 0.0 && *a.target_relative_error < 1.0))
+    throw usage_error("--target-relative-error must be in [0, 1) (0: run every trial)");
+  if (a.leakers_at_least < 1) throw usage_error("--leakers-at-least must be >= 1");
+  if (a.pilot_trials < 10) throw usage_error("--pilot-trials must be >= 10");
+  if (a.cross_entropy_iterations < 1 || a.cross_entropy_iterations > 200)
+    throw usage_error("--cross-entropy-iterations must be in 1..200");
+}
+
+/// The fixed law of --bias-pk entries "TYPE:CLASS=PK" (TYPE may be left out
+/// when the scenario has one interceptor type).
+importance_law law_from_args(const engagement_model& model, const run_args& a, biasing_scope scope) {
+  const scenario& area = model.scenario_data();
+  importance_law law = unbiased_law(model, scope);
+  for (const std::string& entry : a.bias_pk) {
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos) throw usage_error(fmt::format("--bias-pk '{}': expected TYPE:CLASS=PK", entry));
+    const std::string pair = entry.substr(0, eq), value = entry.substr(eq + 1);
+    const auto colon = pair.find(':');
+    std::string type_name = colon == std::string::npos ? std::string() : pair.substr(0, colon);
+    const std::string class_name = colon == std::string::npos ? pair : pair.substr(colon + 1);
+    if (type_name.empty()) {
+      if (area.interceptors.size() != 1)
+        throw usage_error(fmt::format("--bias-pk '{}': name the interceptor type (TYPE:CLASS=PK), the scenario has {}",
+                                      entry, area.interceptors.size()));
+      type_name = area.interceptors[0].name;
+    }
+    auto type_it = std::find_if(area.interceptors.begin(), area.interceptors.end(),
+                                [&](const interceptor_type& t) { return t.name == type_name; });
+    if (type_it == area.interceptors.end())
+      throw usage_error(fmt::format("--bias-pk '{}': no interceptor type '{}'", entry, type_name));
+    auto class_it = std::find_if(area.classes.begin(), area.classes.end(),
+                                 [&](const threat_class& c) { return c.name == class_name; });
+    if (class_it == area.classes.end())
+      throw usage_error(fmt::format("--bias-pk '{}': no threat class '{}'", entry, class_name));
+    double pk = 0.0;
+    try {
+      std::size_t used = 0;
+      pk = std::stod(value, &used);
+      if (used != value.size()) throw std::invalid_argument(value);
+    } catch (const std::exception&) {
+      throw usage_error(fmt::format("--bias-pk '{}': '{}' is not a number", entry, value));
+    }
+    if (!(pk > 0.0 && pk < 1.0)) throw usage_error(fmt::format("--bias-pk '{}': the Pk must be in (0, 1)", entry));
+    const auto k = static_cast<std::size_t>(type_it - area.interceptors.begin());
+    const auto c = static_cast<std::size_t>(class_it - area.classes.begin());
+    law.kill_pk[k * area.classes.size() + c] = pk;
+  }
+  try {
+    return make_importance_law(model, law);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(fmt::format("--bias-pk: {}", e.what()));
+  }
+}
+
+void rare_event_command(const run_args& a) {
+  const loaded_scenario l = load(a.scenario_path);
+  const scenario& sc = l.sc;
+  const engagement_model model(sc);
+  const nlohmann::json reach = checked_reach(model, a);
+  rare_event_options o;
+  o.seed = a.seed.value_or(sc.monte_carlo.seed);
+  o.confidence = sc.monte_carlo.confidence;
+  o.threads = a.threads;
+  o.target_relative_error = a.target_relative_error.value_or(a.trials ? 0.0 : rare_event_default_target);
+  o.trials = a.trials.value_or(o.target_relative_error > 0.0 ? rare_event_default_max_trials : sc.monte_carlo.trials);
+  o.leaker_threshold = a.leakers_at_least;
+  o.pilot_trials = a.pilot_trials;
+  o.cross_entropy_iterations = a.cross_entropy_iterations;
+  if (a.biasing_scope == "one_threat" || a.biasing_scope == "every_threat") {
+    o.automatic_scope = false;
+    o.scope = a.biasing_scope == "one_threat" ? biasing_scope::one_threat : biasing_scope::every_threat;
+  } else if (a.biasing_scope != "auto") {
+    throw usage_error(fmt::format("--biasing-scope '{}': expected auto, one_threat or every_threat", a.biasing_scope));
+  }
+  std::optional<importance_law> fixed;
+  if (!a.bias_pk.empty()) {
+    fixed = law_from_args(model, a, o.scope);
+    o.fixed_law = &*fixed;
+  }
+  const interrupt_guard guard;
+  o.cancel = guard.flag();
+  if (!a.quiet && stderr_is_terminal())
+    o.progress = [&](std::uint64_t done, const rare_event_estimate& e) {
+      std::cerr << fmt::format("\r  {} trials  P {:.4g} +- {:.2g} (relative error {:.3f})   ", done, e.estimate,
+                               e.standard_error, e.relative_error)
+                << std::flush;
+    };
+  const rare_event_result r = run_rare_event(model, o);
+  if (o.progress) std::cerr << "\n";
+  for (const std::string& w : r.warnings) logger()->warn("{}: {}", a.scenario_path, w);
+  nlohmann::json j = rare_event_to_json(sc, o, r);
+  j["interceptor_reach"] = reach;
+  j["interrupted"] = r.cancelled;
+  write_outputs({{a.json_path, j.dump(2) + "\n"}});
+  if (a.json_path != "-") std::cout << format_rare_event_summary(sc, o, r) << std::flush;
+  if (r.cancelled) {
+    std::cerr << fmt::format("samsim: interrupted by {} after {} trials\n", guard.signal_name(), r.tally.trials);
+    throw exit_with_code{guard.exit_code()};
+  }
+}
+
 void run_command(const run_args& a) {
   check_args(a);
+  check_rare_event_args(a);
+#ifdef SAMSIM_HAVE_MPI
+  if (a.rare_event && started_by_mpirun())
+    throw usage_error("--rare-event does not run under mpirun yet: run it as one process with --threads");
+#endif
+  if (a.rare_event) return rare_event_command(a);
 #ifdef SAMSIM_HAVE_MPI
   if (started_by_mpirun()) {
     const int status = run_mpi(a);
@@ -383,6 +519,26 @@ const registrar run_reg{20, [](CLI::App& app) {
   sub->add_option("--checkpoint-interval", a->checkpoint_interval_s, "Seconds between checkpoints")
       ->capture_default_str();
   sub->add_flag("--quiet", a->quiet, "No progress line");
+  sub->add_flag("--rare-event", a->rare_event,
+                "Importance sampling for rare leaks, tuned by cross-entropy (docs/rare-events.md)");
+  sub->add_option("--target-relative-error", a->target_relative_error,
+                  "--rare-event: stop once the estimate's relative error is at most this (default 0.1 unless --trials "
+                  "is given; 0: run every trial)");
+  sub->add_option("--leakers-at-least", a->leakers_at_least,
+                  "--rare-event: the event is at least this many leakers in a trial")
+      ->capture_default_str();
+  sub->add_option("--pilot-trials", a->pilot_trials, "--rare-event: trials per cross-entropy pilot")
+      ->capture_default_str();
+  sub->add_option("--cross-entropy-iterations", a->cross_entropy_iterations,
+                  "--rare-event: cross-entropy iterations at most")
+      ->capture_default_str();
+  sub->add_option("--biasing-scope", a->biasing_scope,
+                  "--rare-event: auto, one_threat (a mixture over the threats) or every_threat")
+      ->capture_default_str();
+  sub->add_option("--bias-pk", a->bias_pk,
+                  "--rare-event: fix the biased Pk of a pair, TYPE:CLASS=PK (TYPE optional with one type); "
+                  "repeatable; no tuning")
+      ->take_all();
   sub->callback([a] { run_command(*a); });
 }};
 
