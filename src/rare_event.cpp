@@ -217,7 +217,7 @@ double run_biased_trial(const engagement_model& model, const importance_law& law
   return trial_log_weight(law, model, ws, rec);
 }
 
-void check_options(const rare_event_options& o) {
+void check_options(const engagement_model& model, const rare_event_options& o) {
   if (o.trials == 0) throw std::invalid_argument("rare_event_options.trials must be >= 1");
   if (!(o.confidence > 0.0 && o.confidence < 1.0))
     throw std::invalid_argument("rare_event_options.confidence must be in (0, 1)");
@@ -225,6 +225,9 @@ void check_options(const rare_event_options& o) {
     throw std::invalid_argument("rare_event_options.target_relative_error must be >= 0 (0: off)");
   if (o.leaker_threshold < 1) throw std::invalid_argument("rare_event_options.leaker_threshold must be >= 1");
   if (o.chunk_trials == 0) throw std::invalid_argument("rare_event_options.chunk_trials must be >= 1");
+  if (o.target_asset >= static_cast<int>(model.scenario_data().assets.size()))
+    throw std::invalid_argument(fmt::format("rare_event_options.target_asset {} (the scenario has {} assets)",
+                                            o.target_asset, model.scenario_data().assets.size()));
   if (!o.fixed_law) {
     if (o.pilot_trials < 10) throw std::invalid_argument("rare_event_options.pilot_trials must be >= 10");
     if (o.pilot_trials >= (std::uint64_t{1} << 40))
@@ -238,17 +241,22 @@ void check_options(const rare_event_options& o) {
   }
 }
 
+/// What the main event counts in a finished trial: its leakers, or those that reached the target asset.
+int event_count(const trial_result& r, const trial_workspace& ws, const rare_event_options& o) {
+  return o.target_asset < 0 ? r.leakers : ws.asset_leakers[static_cast<std::size_t>(o.target_asset)];
+}
+
 /// What the cross-entropy update needs of each pilot trial, in trial order.
 struct pilot_sample {
   std::size_t cells = 0;
-  std::vector<int> leakers;
-  std::vector<double> score;       ///< leakers + missed biased rounds / (biased rounds + 1)
+  std::vector<int> count;          ///< the event's count: leakers, or leakers that reached the target asset
+  std::vector<double> score;       ///< count + missed biased rounds / (biased rounds + 1)
   std::vector<double> log_weight;  ///< log dP/dQ
   std::vector<std::uint32_t> rounds, kills;  ///< [trial * cells + cell]
 
   void append(const pilot_sample& o) {
     cells = o.cells;
-    leakers.insert(leakers.end(), o.leakers.begin(), o.leakers.end());
+    count.insert(count.end(), o.count.begin(), o.count.end());
     score.insert(score.end(), o.score.begin(), o.score.end());
     log_weight.insert(log_weight.end(), o.log_weight.begin(), o.log_weight.end());
     rounds.insert(rounds.end(), o.rounds.begin(), o.rounds.end());
@@ -277,8 +285,9 @@ pilot_sample run_pilot(const engagement_model& model, const importance_law& law,
             rounds += rec.biased_rounds[cell];
             kills += rec.biased_kills[cell];
           }
-          s.leakers.push_back(r.leakers);
-          s.score.push_back(r.leakers + static_cast<double>(rounds - kills) / static_cast<double>(rounds + 1));
+          const int n = event_count(r, ws, o);
+          s.count.push_back(n);
+          s.score.push_back(n + static_cast<double>(rounds - kills) / static_cast<double>(rounds + 1));
           s.log_weight.push_back(lw);
           s.rounds.insert(s.rounds.end(), rec.biased_rounds.begin(), rec.biased_rounds.end());
           s.kills.insert(s.kills.end(), rec.biased_kills.begin(), rec.biased_kills.end());
@@ -297,7 +306,7 @@ pilot_sample run_pilot(const engagement_model& model, const importance_law& law,
 double relative_variance(const pilot_sample& s, int threshold) {
   double sum = 0.0, sum_sq = 0.0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s.leakers[i] < threshold) continue;
+    if (s.count[i] < threshold) continue;
     const double y = std::exp(s.log_weight[i]);
     sum += y;
     sum_sq += y * y;
@@ -328,7 +337,7 @@ cross_entropy_step update_law(const engagement_model& model, importance_law& law
   step.scope = law.scope;
   step.trials = n;
   for (std::size_t i = 0; i < n; ++i)
-    if (s.leakers[i] >= o.leaker_threshold) ++step.hits;
+    if (s.count[i] >= o.leaker_threshold) ++step.hits;
   const auto wanted = static_cast<std::uint64_t>(std::ceil(o.elite_fraction * static_cast<double>(n)));
   double level = threshold;
   if (step.hits < std::min(wanted, min_event_elite)) {
@@ -453,14 +462,14 @@ rare_event_tally run_rare_event_chunk(const engagement_model& model, const impor
     ++t.trials;
     t.weight_sum += w;
     t.weight_sum_sq += w * w;
-    t.leak.add(r.leakers >= o.leaker_threshold, w);
+    t.leak.add(event_count(r, ws, o) >= o.leaker_threshold, w);
     for (std::size_t a = 0; a < assets; ++a) t.by_asset[a].add(ws.asset_leakers[a] > 0, w);
   }
   return t;
 }
 
 rare_event_result run_rare_event(const engagement_model& model, const rare_event_options& o) {
-  check_options(o);
+  check_options(model, o);
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const scenario& sc = model.scenario_data();
@@ -529,9 +538,14 @@ rare_event_result run_rare_event(const engagement_model& model, const rare_event
     result.effective_sample_size_all_trials =
         total.weight_sum_sq > 0.0 ? total.weight_sum * total.weight_sum / total.weight_sum_sq : 0.0;
   }
-  warn_about(result.warnings, fmt::format("P(leakers >= {})", o.leaker_threshold), result.p_leak);
+  warn_about(result.warnings,
+             o.target_asset < 0 ? fmt::format("P(leakers >= {})", o.leaker_threshold)
+                                : fmt::format("P(asset '{}' reached by >= {})",
+                                              sc.assets[static_cast<std::size_t>(o.target_asset)].name,
+                                              o.leaker_threshold),
+             result.p_leak);
   for (std::size_t a = 0; a < result.by_asset.size() && sc.assets.size() > 1; ++a)
-    warn_about(result.warnings, fmt::format("asset '{}'", sc.assets[a].name), result.by_asset[a]);
+    if (static_cast<int>(a) != o.target_asset) warn_about(result.warnings, fmt::format("asset '{}'", sc.assets[a].name), result.by_asset[a]);
   if (std::abs(result.mean_weight - 1.0) > 4.0 * result.weight_standard_error && total.trials >= 2)
     result.warnings.push_back(fmt::format(
         "the mean weight {:.4g} is more than 4 standard errors ({:.2g}) from 1: the biasing reaches parts of the "

@@ -152,7 +152,9 @@ nlohmann::json rare_event_to_json(const scenario& sc, const rare_event_options& 
   j["trials_requested"] = o.trials;
   j["seed"] = o.seed;
   j["confidence"] = o.confidence;
-  j["leaker_threshold"] = o.leaker_threshold;
+  j["event"] = {{"leakers_at_least", o.leaker_threshold},
+                {"asset", o.target_asset >= 0 ? nlohmann::json(area.assets[static_cast<std::size_t>(o.target_asset)].name)
+                                              : nlohmann::json(nullptr)}};
   j["target_relative_error"] = o.target_relative_error;
   j["stopped_early"] = r.stopped_early;
   j["cancelled"] = r.cancelled;
@@ -214,9 +216,13 @@ std::string format_rare_event_summary(const scenario& sc, const rare_event_optio
     line(fmt::format("  {:<28} {:>12.5g} {:>11.3g} {:>9.4f}   [{:.5g}, {:.5g}]{:>10.1f}", what, e.estimate,
                      e.standard_error, e.relative_error, e.lower, e.upper, e.effective_sample_size));
   };
-  row(o.leaker_threshold == 1 ? std::string("P(at least one leaker)")
-                              : fmt::format("P(leakers >= {})", o.leaker_threshold),
-      r.p_leak);
+  const std::string event =
+      o.target_asset >= 0
+          ? fmt::format("P({} reached{})", area.assets[static_cast<std::size_t>(o.target_asset)].name,
+                        o.leaker_threshold > 1 ? fmt::format(" by >= {}", o.leaker_threshold) : std::string())
+          : (o.leaker_threshold == 1 ? std::string("P(at least one leaker)")
+                                     : fmt::format("P(leakers >= {})", o.leaker_threshold));
+  row(event, r.p_leak);
   if (area.assets.size() > 1 || sc.format == 2)
     for (std::size_t a = 0; a < area.assets.size() && a < r.by_asset.size(); ++a)
       row(fmt::format("P(leak) {}", area.assets[a].name), r.by_asset[a]);

@@ -127,7 +127,7 @@ rare_event_estimate estimate(const weighted_tally& tally, double confidence);
 /// Everything a rare-event run counts: the main event, each asset, and the
 /// weights themselves (their mean is 1 under a correct law: a check).
 struct rare_event_tally {
-  weighted_tally leak;                   ///< at least leaker_threshold leakers
+  weighted_tally leak;                   ///< the main event (rare_event_options::leaker_threshold, target_asset)
   std::vector<weighted_tally> by_asset;  ///< at least one leaker reached the asset
   std::uint64_t trials = 0;
   double weight_sum = 0.0;
@@ -157,8 +157,13 @@ struct rare_event_options {
   /// is at most this (0: run every trial). Needs min_trials_before_stop trials
   /// and min_hits_before_stop trials in the event first.
   double target_relative_error = 0.0;
-  /// The main event: at least this many leakers in the trial (>= 1).
+  /// The main event: at least this many leakers in the trial (>= 1), or,
+  /// with a target asset, at least this many leakers reaching that asset.
   int leaker_threshold = 1;
+  /// Asset of the main event (index into the defended area's assets; -1:
+  /// every leaker counts). Tuning and stopping follow the main event; the
+  /// per-asset estimates come from the same trials.
+  int target_asset = -1;
   int threads = 1;  ///< 0: all hardware threads
   std::uint64_t chunk_trials = 256;
   /// Cross-entropy tuning: trials per pilot, iterations at most, elite

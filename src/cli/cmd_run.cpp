@@ -48,6 +48,7 @@ struct run_args {
   bool rare_event = false;
   std::optional<double> target_relative_error;
   int leakers_at_least = 1;
+  std::string rare_event_asset;  ///< the main event's asset (empty: every leaker)
   std::uint64_t pilot_trials = 2000;
   int cross_entropy_iterations = 8;
   std::string biasing_scope = "auto";
@@ -340,8 +341,10 @@ constexpr double rare_event_default_target = 0.1;
 
 void check_rare_event_args(const run_args& a) {
   if (!a.rare_event) {
-    if (a.target_relative_error || !a.bias_pk.empty() || a.biasing_scope != "auto" || a.leakers_at_least != 1)
-      throw usage_error("--target-relative-error, --bias-pk, --biasing-scope and --leakers-at-least need --rare-event");
+    if (a.target_relative_error || !a.bias_pk.empty() || a.biasing_scope != "auto" || a.leakers_at_least != 1 ||
+        !a.rare_event_asset.empty())
+      throw usage_error("--target-relative-error, --bias-pk, --biasing-scope, --leakers-at-least and --rare-event-asset "
+                        "need --rare-event");
     return;
   }
   if (!a.checkpoint_path.empty() || !a.resume_path.empty())
@@ -414,6 +417,12 @@ void rare_event_command(const run_args& a) {
   o.target_relative_error = a.target_relative_error.value_or(a.trials ? 0.0 : rare_event_default_target);
   o.trials = a.trials.value_or(o.target_relative_error > 0.0 ? rare_event_default_max_trials : sc.monte_carlo.trials);
   o.leaker_threshold = a.leakers_at_least;
+  if (!a.rare_event_asset.empty()) {
+    const std::vector<asset>& assets = model.scenario_data().assets;
+    const auto it = std::find_if(assets.begin(), assets.end(), [&](const asset& x) { return x.name == a.rare_event_asset; });
+    if (it == assets.end()) throw usage_error(fmt::format("--rare-event-asset '{}': no such asset", a.rare_event_asset));
+    o.target_asset = static_cast<int>(it - assets.begin());
+  }
   o.pilot_trials = a.pilot_trials;
   o.cross_entropy_iterations = a.cross_entropy_iterations;
   if (a.biasing_scope == "one_threat" || a.biasing_scope == "every_threat") {
@@ -527,6 +536,8 @@ const registrar run_reg{20, [](CLI::App& app) {
   sub->add_option("--leakers-at-least", a->leakers_at_least,
                   "--rare-event: the event is at least this many leakers in a trial")
       ->capture_default_str();
+  sub->add_option("--rare-event-asset", a->rare_event_asset,
+                  "--rare-event: the event is this asset reached (tuning and stopping follow it)");
   sub->add_option("--pilot-trials", a->pilot_trials, "--rare-event: trials per cross-entropy pilot")
       ->capture_default_str();
   sub->add_option("--cross-entropy-iterations", a->cross_entropy_iterations,
