@@ -7,9 +7,10 @@
 // coverage over 200 seeds, and bit-identical results for 1, 2 and 8 threads.
 // "MODEL" is the model specification the project implements.
 //
-// The oracle scenarios are tests/data/rare-oracle-10.json (ten threats; the
-// tests set other counts and Pks on its JSON) and tests/data/rare-disjoint.json
-// (format 2: two independent asset and battery pairs).
+// The oracle scenarios are examples/scenarios/rare-oracle.json (ten threats;
+// the tests set other counts and Pks on its JSON) and
+// tests/data/rare-disjoint.json (format 2: two independent asset and battery
+// pairs).
 //
 // Statistical checks use k = 4 standard errors of the estimate: a two-sided
 // false-failure rate of 6.3e-5 per check when the estimate is normal (the
@@ -23,6 +24,8 @@
 #include <samsim/scenario.hpp>
 
 #include <catch2/catch.hpp>
+
+#include "cli_helpers.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -41,10 +44,10 @@ const std::string scenario_dir = SAMSIM_SCENARIO_DIR;
 
 /// The ten-threat oracle's JSON with `threats` threats and single-shot Pk `pk`.
 scenario oracle(int threats, double pk = 0.9) {
-  json j = read_scenario_json(data_dir + "/rare-oracle-10.json");
+  json j = read_scenario_json(scenario_dir + "/rare-oracle.json");
   j["raid"][0]["count"] = threats;
   j["battery"]["interceptor"]["pk"]["default"] = pk;
-  return parse_scenario(j, "rare-oracle-10.json (modified)");
+  return parse_scenario(j, "rare-oracle.json (modified)");
 }
 
 /// The oracle's model with the scenario of oracle(threats, pk). Every variant
@@ -289,3 +292,84 @@ TEST_CASE("rare-event results are bit-identical for 1, 2 and 8 threads", "[rare_
   }
   CHECK(runs[0].stopped_early);
 }
+
+// ---------------------------------------------------------------------------
+// The command line: samsim run --rare-event.
+
+#ifdef SAMSIM_CLI_PATH
+namespace {
+
+json run_json(const cli_test::temp_dir& dir, const std::string& args, const std::string& name) {
+  const std::string out = dir / name;
+  const cli_test::run_result r = cli_test::run_cli(args + " --quiet --json '" + out + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(cli_test::read_text(out));
+}
+
+void check_estimate_keys(const json& p) {
+  for (const char* key : {"estimate", "standard_error", "relative_error", "ci", "effective_sample_size"}) {
+    INFO(key);
+    CHECK(p.contains(key));
+  }
+  CHECK(p.at("ci").size() == 2);
+}
+
+}  // namespace
+
+TEST_CASE("samsim run --rare-event: JSON keys, the oracle to 10% relative error, format 1 and 2",
+          "[rare_event][cli]") {
+  const cli_test::temp_dir dir("rare");
+  const json one = run_json(dir, "run '" + scenario_dir + "/rare-oracle.json' --rare-event --threads 2", "one.json");
+  check_estimate_keys(one.at("p_leak"));
+  CHECK(one.contains("effective_sample_size"));
+  CHECK(one.at("stopped_early") == true);
+  CHECK(one.at("p_leak").at("relative_error").get<double>() <= 0.1);
+  const double truth = 1.0 - std::pow(1.0 - 1e-6, 10);  // MODEL 10
+  CHECK(within_4_se(one.at("p_leak").at("estimate").get<double>(), truth,
+                    one.at("p_leak").at("standard_error").get<double>()));
+  REQUIRE(one.at("by_asset").size() == 1);
+  check_estimate_keys(one.at("by_asset").begin()->at("p_leak"));
+  CHECK(one.at("biasing").at("tuned") == true);
+  CHECK(one.at("biasing").at("kill_pk").at(0).at("biased_pk").get<double>() < 0.9);
+
+  // Format 2: one estimate per asset; a fixed biasing, a fixed trial count.
+  const json two = run_json(dir,
+                            "run '" + data_dir + "/rare-disjoint.json' --rare-event --trials 1000 --threads 2 "
+                            "--biasing-scope one_threat --bias-pk west_type:cruise=0.2 --bias-pk east_type:cruise=0.3",
+                            "two.json");
+  CHECK(two.at("trials") == 1000);
+  CHECK(two.at("stopped_early") == false);
+  CHECK(two.at("biasing").at("tuned") == false);
+  CHECK(two.at("biasing").at("scope") == "one_threat");
+  for (const char* asset : {"west", "east"}) {
+    INFO(asset);
+    REQUIRE(two.at("by_asset").contains(asset));
+    check_estimate_keys(two.at("by_asset").at(asset).at("p_leak"));
+  }
+}
+
+TEST_CASE("samsim run --rare-event: the same JSON for 1 and 2 threads, bad options refused", "[rare_event][cli]") {
+  const cli_test::temp_dir dir("rare");
+  const std::string base = "run '" + data_dir + "/rare-disjoint.json' --rare-event --pilot-trials 300 --trials 3000 ";
+  json a = run_json(dir, base + "--threads 1", "a.json");
+  json b = run_json(dir, base + "--threads 2", "b.json");
+  for (json* j : {&a, &b})
+    for (const char* timing : {"elapsed_s", "trials_per_second"}) j->erase(timing);
+  CHECK(a == b);
+
+  const std::string sc = "'" + scenario_dir + "/rare-oracle.json'";
+  for (const std::string& args :
+       {"run " + sc + " --target-relative-error 0.1", "run " + sc + " --rare-event --bias-pk nonsense",
+        "run " + sc + " --rare-event --bias-pk interceptor:cruise=1.5",
+        "run " + sc + " --rare-event --bias-pk missile:cruise=0.5", "run " + sc + " --rare-event --biasing-scope some",
+        "run " + sc + " --rare-event --leakers-at-least 0", "run " + sc + " --rare-event --rare-event-asset nowhere",
+        "run " + sc + " --rare-event --target-halfwidth 0.01"}) {
+    INFO(args);
+    const cli_test::run_result r = cli_test::run_cli(args);
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("samsim") != std::string::npos);
+  }
+}
+#endif
