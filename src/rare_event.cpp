@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -184,6 +185,53 @@ rare_event_estimate estimate(const weighted_tally& t, double confidence) {
   e.effective_sample_size = t.sum_sq > 0.0 ? t.sum * t.sum / t.sum_sq : 0.0;
   e.max_weight_share = t.sum > 0.0 ? t.max / t.sum : 0.0;
   return e;
+}
+
+std::vector<std::uint64_t> rare_event_tally::to_words() const {
+  std::vector<std::uint64_t> w;
+  w.reserve(9 + 5 * by_asset.size());
+  auto put_double = [&](double x) { w.push_back(std::bit_cast<std::uint64_t>(x)); };
+  auto put = [&](const weighted_tally& t) {
+    w.push_back(t.trials);
+    w.push_back(t.hits);
+    put_double(t.sum);
+    put_double(t.sum_sq);
+    put_double(t.max);
+  };
+  put(leak);
+  w.push_back(by_asset.size());
+  for (const weighted_tally& a : by_asset) put(a);
+  w.push_back(trials);
+  put_double(weight_sum);
+  put_double(weight_sum_sq);
+  return w;
+}
+
+rare_event_tally rare_event_tally::from_words(const std::uint64_t* words, std::size_t count) {
+  std::size_t k = 0;
+  auto next = [&] {
+    if (k >= count) throw std::runtime_error("rare_event_tally::from_words: too few words");
+    return words[k++];
+  };
+  auto get = [&] {
+    weighted_tally t;
+    t.trials = next();
+    t.hits = next();
+    t.sum = std::bit_cast<double>(next());
+    t.sum_sq = std::bit_cast<double>(next());
+    t.max = std::bit_cast<double>(next());
+    return t;
+  };
+  rare_event_tally t;
+  t.leak = get();
+  const std::uint64_t assets = next();
+  if (assets > count) throw std::runtime_error("rare_event_tally::from_words: bad asset count");
+  for (std::uint64_t a = 0; a < assets; ++a) t.by_asset.push_back(get());
+  t.trials = next();
+  t.weight_sum = std::bit_cast<double>(next());
+  t.weight_sum_sq = std::bit_cast<double>(next());
+  if (k != count) throw std::runtime_error("rare_event_tally::from_words: trailing words");
+  return t;
 }
 
 void rare_event_tally::merge(const rare_event_tally& o) {
@@ -468,15 +516,11 @@ rare_event_tally run_rare_event_chunk(const engagement_model& model, const impor
   return t;
 }
 
-rare_event_result run_rare_event(const engagement_model& model, const rare_event_options& o) {
+rare_event_result tune_rare_event(const engagement_model& model, const rare_event_options& o) {
   check_options(model, o);
   const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const scenario& sc = model.scenario_data();
-  const auto log = logger();
   rare_event_result result;
-
-  // ---- the law: given, or tuned by cross-entropy
   if (o.fixed_law) {
     result.law = make_importance_law(model, *o.fixed_law);
   } else {
@@ -490,8 +534,8 @@ rare_event_result run_rare_event(const engagement_model& model, const rare_event
       const tuned_law& t = tuned.back();
       result.pilot_trials_run += t.pilot_trials;
       result.tuning.insert(result.tuning.end(), t.steps.begin(), t.steps.end());
-      log->debug("rare event '{}': {} scope tuned in {} iterations, relative variance per trial {:.4g}", sc.name,
-                 to_string(scope), t.steps.size(), t.relative_variance);
+      logger()->debug("rare event '{}': {} scope tuned in {} iterations, relative variance per trial {:.4g}", sc.name,
+                      to_string(scope), t.steps.size(), t.relative_variance);
     }
     std::size_t best = 0;
     for (std::size_t k = 1; k < tuned.size(); ++k)
@@ -503,15 +547,73 @@ rare_event_result run_rare_event(const engagement_model& model, const rare_event
           "(more --pilot-trials or iterations)",
           o.cross_entropy_iterations, o.pilot_trials));
   }
-  result.tuning_s = elapsed();
+  result.tuning_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.elapsed_s = result.tuning_s;
+  return result;
+}
 
-  // ---- the run: trials 0, 1, ... under the law, merged in chunk order
+std::uint64_t rare_event_chunk_count(const rare_event_options& o) {
+  if (o.chunk_trials == 0) throw std::invalid_argument("rare_event_options.chunk_trials must be >= 1");
+  return (o.trials + o.chunk_trials - 1) / o.chunk_trials;
+}
+
+std::vector<rare_event_tally> run_rare_event_chunks(const engagement_model& model, const importance_law& law,
+                                                    const rare_event_options& o, chunk_range range) {
+  std::vector<rare_event_tally> out;
+  out.reserve(range.count);
+  detail::run_ordered_chunks<rare_event_tally>(
+      range.first, range.count, detail::resolve_threads(o.threads),
+      [&](std::uint64_t c, trial_workspace& ws) { return run_rare_event_chunk(model, law, o, c, ws); },
+      [&](rare_event_tally&& t) {
+        out.push_back(std::move(t));
+        return true;
+      });
+  return out;
+}
+
+bool rare_event_target_reached(const rare_event_tally& t, const rare_event_options& o) { return reached_target(t, o); }
+
+void finish_rare_event(const engagement_model& model, const rare_event_options& o, rare_event_tally total,
+                       rare_event_result& result) {
+  const scenario& sc = model.scenario_data();
+  result.tally = std::move(total);
+  const rare_event_tally& t = result.tally;
+  result.p_leak = estimate(t.leak, o.confidence);
+  result.by_asset.clear();
+  for (const weighted_tally& a : t.by_asset) result.by_asset.push_back(estimate(a, o.confidence));
+  if (t.trials > 0) {
+    const double n = static_cast<double>(t.trials);
+    result.mean_weight = t.weight_sum / n;
+    const double var =
+        t.trials > 1 ? std::max(0.0, (t.weight_sum_sq - n * result.mean_weight * result.mean_weight) / (n - 1.0)) : 0.0;
+    result.weight_standard_error = std::sqrt(var / n);
+    result.effective_sample_size_all_trials = t.weight_sum_sq > 0.0 ? t.weight_sum * t.weight_sum / t.weight_sum_sq : 0.0;
+  }
+  warn_about(result.warnings,
+             o.target_asset < 0 ? fmt::format("P(leakers >= {})", o.leaker_threshold)
+                                : fmt::format("P(asset '{}' reached by >= {})",
+                                              sc.assets[static_cast<std::size_t>(o.target_asset)].name,
+                                              o.leaker_threshold),
+             result.p_leak);
+  for (std::size_t a = 0; a < result.by_asset.size() && sc.assets.size() > 1; ++a)
+    if (static_cast<int>(a) != o.target_asset)
+      warn_about(result.warnings, fmt::format("asset '{}'", sc.assets[a].name), result.by_asset[a]);
+  if (std::abs(result.mean_weight - 1.0) > 4.0 * result.weight_standard_error && t.trials >= 2)
+    result.warnings.push_back(fmt::format(
+        "the mean weight {:.4g} is more than 4 standard errors ({:.2g}) from 1: the biasing reaches parts of the "
+        "scenario's law too rarely, and the estimates may be too low",
+        result.mean_weight, result.weight_standard_error));
+}
+
+rare_event_result run_rare_event(const engagement_model& model, const rare_event_options& o) {
+  const auto start = std::chrono::steady_clock::now();
+  rare_event_result result = tune_rare_event(model, o);
+  // The run: trials 0, 1, ... under the law, merged in chunk order.
   rare_event_tally total;
-  total.by_asset.resize(sc.assets.size());
-  const std::uint64_t chunks = (o.trials + o.chunk_trials - 1) / o.chunk_trials;
+  total.by_asset.resize(model.scenario_data().assets.size());
   const importance_law& law = result.law;
   detail::run_ordered_chunks<rare_event_tally>(
-      0, chunks, detail::resolve_threads(o.threads),
+      0, rare_event_chunk_count(o), detail::resolve_threads(o.threads),
       [&](std::uint64_t c, trial_workspace& ws) { return run_rare_event_chunk(model, law, o, c, ws); },
       [&](rare_event_tally&& t) {
         total.merge(t);
@@ -524,36 +626,11 @@ rare_event_result run_rare_event(const engagement_model& model, const rare_event
         }
         return true;
       });
-
-  result.tally = total;
-  result.p_leak = estimate(total.leak, o.confidence);
-  for (const weighted_tally& a : total.by_asset) result.by_asset.push_back(estimate(a, o.confidence));
-  if (total.trials > 0) {
-    const double n = static_cast<double>(total.trials);
-    result.mean_weight = total.weight_sum / n;
-    const double var = total.trials > 1
-                           ? std::max(0.0, (total.weight_sum_sq - n * result.mean_weight * result.mean_weight) / (n - 1.0))
-                           : 0.0;
-    result.weight_standard_error = std::sqrt(var / n);
-    result.effective_sample_size_all_trials =
-        total.weight_sum_sq > 0.0 ? total.weight_sum * total.weight_sum / total.weight_sum_sq : 0.0;
-  }
-  warn_about(result.warnings,
-             o.target_asset < 0 ? fmt::format("P(leakers >= {})", o.leaker_threshold)
-                                : fmt::format("P(asset '{}' reached by >= {})",
-                                              sc.assets[static_cast<std::size_t>(o.target_asset)].name,
-                                              o.leaker_threshold),
-             result.p_leak);
-  for (std::size_t a = 0; a < result.by_asset.size() && sc.assets.size() > 1; ++a)
-    if (static_cast<int>(a) != o.target_asset) warn_about(result.warnings, fmt::format("asset '{}'", sc.assets[a].name), result.by_asset[a]);
-  if (std::abs(result.mean_weight - 1.0) > 4.0 * result.weight_standard_error && total.trials >= 2)
-    result.warnings.push_back(fmt::format(
-        "the mean weight {:.4g} is more than 4 standard errors ({:.2g}) from 1: the biasing reaches parts of the "
-        "scenario's law too rarely, and the estimates may be too low",
-        result.mean_weight, result.weight_standard_error));
-  result.elapsed_s = elapsed();
-  log->debug("rare event '{}': {} trials ({} pilot) in {:.3f} s, P = {:.4g} +- {:.2g}", sc.name, total.trials,
-             result.pilot_trials_run, result.elapsed_s, result.p_leak.estimate, result.p_leak.standard_error);
+  finish_rare_event(model, o, std::move(total), result);
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  logger()->debug("rare event '{}': {} trials ({} pilot) in {:.3f} s, P = {:.4g} +- {:.2g}",
+                  model.scenario_data().name, result.tally.trials, result.pilot_trials_run, result.elapsed_s,
+                  result.p_leak.estimate, result.p_leak.standard_error);
   return result;
 }
 

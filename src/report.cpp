@@ -201,7 +201,7 @@ std::string format_rare_event_summary(const scenario& sc, const rare_event_optio
   const int pct = static_cast<int>(std::lround(o.confidence * 100.0));
   std::string s;
   auto line = [&](const std::string& text) { s += text + "\n"; };
-  line(fmt::format("samsim run --rare-event: {}", sc.name));
+  line(fmt::format("samsim run: {} (--rare-event)", sc.name));
   line(fmt::format("  importance sampling, {} scope ({}): {} trials (requested at most {}) + {} pilot trials, seed {}, "
                    "{}% normal intervals{}",
                    to_string(r.law.scope), o.fixed_law ? "fixed biasing" : "tuned by cross-entropy", r.tally.trials,

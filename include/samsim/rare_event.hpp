@@ -18,6 +18,7 @@
 /// bit-identical for any thread count.
 
 #include <samsim/engagement.hpp>
+#include <samsim/monte_carlo.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -134,6 +135,9 @@ struct rare_event_tally {
   double weight_sum_sq = 0.0;
 
   void merge(const rare_event_tally& other);
+  /// Flat form for message passing (MPI): exact round trip through from_words.
+  std::vector<std::uint64_t> to_words() const;
+  static rare_event_tally from_words(const std::uint64_t* words, std::size_t count);
   friend bool operator==(const rare_event_tally&, const rare_event_tally&) = default;
 };
 
@@ -215,12 +219,31 @@ struct rare_event_result {
   double tuning_s = 0.0;
 };
 
-/// Tunes (unless options.fixed_law) and runs the importance-sampling estimate.
-/// Throws std::invalid_argument on bad options.
+/// Tunes (unless options.fixed_law) and runs the importance-sampling estimate:
+/// tune_rare_event, the chunks of the run merged in chunk order with the
+/// relative-error rule after each, finish_rare_event. Throws
+/// std::invalid_argument on bad options.
 rare_event_result run_rare_event(const engagement_model& model, const rare_event_options& options);
 
+// The pieces of run_rare_event, for drivers that spread the chunks over
+// processes (the command line's MPI run): every process tunes the same law
+// (tuning is deterministic), runs its chunks, and one merges them in chunk
+// order with rare_event_target_reached after each.
+
+/// The law (checked, or tuned from pilot runs) and the tuning record; no run.
+rare_event_result tune_rare_event(const engagement_model& model, const rare_event_options& options);
+/// Chunks of the run: chunk c is trials [c chunk_trials, (c + 1) chunk_trials).
+std::uint64_t rare_event_chunk_count(const rare_event_options& options);
 /// Runs chunk `chunk` of a run under `law` (trials past options.trials are not run).
 rare_event_tally run_rare_event_chunk(const engagement_model& model, const importance_law& law,
                                       const rare_event_options& options, std::uint64_t chunk, trial_workspace& ws);
+/// Runs chunks [range.first, range.first + range.count) on options.threads threads, one tally per chunk in order.
+std::vector<rare_event_tally> run_rare_event_chunks(const engagement_model& model, const importance_law& law,
+                                                    const rare_event_options& options, chunk_range range);
+/// The relative-error stop rule on the tally of chunks [0, c), in chunk order.
+bool rare_event_target_reached(const rare_event_tally& tally, const rare_event_options& options);
+/// Estimates, weight diagnostics and warnings of a merged tally, into `result` (from tune_rare_event).
+void finish_rare_event(const engagement_model& model, const rare_event_options& options, rare_event_tally tally,
+                       rare_event_result& result);
 
 }  // namespace samsim
