@@ -101,9 +101,10 @@ importance_law unbiased_law(const engagement_model& model, biasing_scope scope) 
 
 namespace {
 
-/// The law tuning starts from: every biasable pair at its scenario Pk (weights 1,
-/// but its rounds are counted as biased ones).
-importance_law starting_law(const engagement_model& model, biasing_scope scope) {
+/// The law tuning starts from: every biasable pair at its scenario Pk, and
+/// (with tune_raid_counts) every Poisson group at its scenario mean. Its
+/// weights are 1, but its draws count as biased ones.
+importance_law starting_law(const engagement_model& model, biasing_scope scope, bool tune_raid_counts) {
   const scenario& sc = model.scenario_data();
   importance_law law = unbiased_law(model, scope);
   const std::size_t classes = sc.classes.size();
@@ -112,7 +113,16 @@ importance_law starting_law(const engagement_model& model, biasing_scope scope) 
       const double p = scenario_pk(sc, k, c);
       if (biasable(p)) law.kill_pk[k * classes + c] = p;
     }
-  return law;
+  if (tune_raid_counts) {
+    bool any = false;
+    for (const raid_group& g : sc.raid.groups) {
+      const bool poisson = g.count.type == random_count::kind::poisson && g.count.mean > 0.0;
+      law.raid_mean.push_back(poisson ? g.count.mean : -1.0);
+      any = any || poisson;
+    }
+    if (!any) law.raid_mean.clear();
+  }
+  return make_importance_law(model, law);
 }
 
 }  // namespace
@@ -301,9 +311,13 @@ struct pilot_sample {
   std::vector<double> score;       ///< count + missed biased rounds / (biased rounds + 1)
   std::vector<double> log_weight;  ///< log dP/dQ
   std::vector<std::uint32_t> rounds, kills;  ///< [trial * cells + cell]
+  std::size_t groups = 0;                    ///< raid groups (0 unless the law biases raid counts)
+  std::vector<std::uint32_t> group_counts;   ///< [trial * groups + group]: threats drawn
 
   void append(const pilot_sample& o) {
     cells = o.cells;
+    groups = o.groups;
+    group_counts.insert(group_counts.end(), o.group_counts.begin(), o.group_counts.end());
     count.insert(count.end(), o.count.begin(), o.count.end());
     score.insert(score.end(), o.score.begin(), o.score.end());
     log_weight.insert(log_weight.end(), o.log_weight.begin(), o.log_weight.end());
@@ -317,12 +331,14 @@ pilot_sample run_pilot(const engagement_model& model, const importance_law& law,
                        int iteration) {
   pilot_sample all;
   all.cells = law.kill_pk.size();
+  all.groups = law.raid_mean.size();
   const std::uint64_t chunks = (o.pilot_trials + o.chunk_trials - 1) / o.chunk_trials;
   detail::run_ordered_chunks<pilot_sample>(
       0, chunks, detail::resolve_threads(o.threads),
       [&](std::uint64_t c, trial_workspace& ws) {
         pilot_sample s;
         s.cells = law.kill_pk.size();
+        s.groups = law.raid_mean.size();
         importance_record rec;
         trial_result r;
         const std::uint64_t last = std::min(o.pilot_trials, (c + 1) * o.chunk_trials);
@@ -339,6 +355,10 @@ pilot_sample run_pilot(const engagement_model& model, const importance_law& law,
           s.log_weight.push_back(lw);
           s.rounds.insert(s.rounds.end(), rec.biased_rounds.begin(), rec.biased_rounds.end());
           s.kills.insert(s.kills.end(), rec.biased_kills.begin(), rec.biased_kills.end());
+          const std::size_t at = s.group_counts.size();
+          s.group_counts.resize(at + s.groups, 0);
+          for (const threat_state& t : ws.threats)
+            if (static_cast<std::size_t>(t.group_index) < s.groups) ++s.group_counts[at + static_cast<std::size_t>(t.group_index)];
         }
         return s;
       },
@@ -365,6 +385,8 @@ double relative_variance(const pilot_sample& s, int threshold) {
 
 /// Least distance of a tuned Pk from 0 and 1 (unless the scenario's own is nearer).
 constexpr double tuned_pk_margin = 1e-3;
+/// Least tuned Poisson mean, as a fraction of the scenario's.
+constexpr double tuned_mean_floor = 0.01;
 
 /// Trials in the event that make the event itself the elite (with fewer, and
 /// fewer than elite_fraction of the pilot, the score quantile decides).
@@ -421,8 +443,27 @@ cross_entropy_step update_law(const engagement_model& model, importance_law& law
       const double updated = o.smoothing * (killed[c] / drawn[c]) + (1.0 - o.smoothing) * q;
       q = std::clamp(updated, std::min(p, tuned_pk_margin), std::max(p, 1.0 - tuned_pk_margin));
     }
+    // A Poisson mean becomes the elite's weighted mean count (the cross-entropy
+    // update of a Poisson law), smoothed, within make_importance_law's bounds.
+    double weight = 0.0;
+    std::vector<double> counted(s.groups, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!in_elite(i)) continue;
+      const double w = std::exp(s.log_weight[i] - top);
+      weight += w;
+      for (std::size_t g = 0; g < s.groups; ++g) counted[g] += w * s.group_counts[i * s.groups + g];
+    }
+    for (std::size_t g = 0; g < s.groups; ++g) {
+      double& m = law.raid_mean[g];
+      if (m < 0.0) continue;
+      const double base = sc.raid.groups[g].count.mean;
+      const double updated = o.smoothing * (counted[g] / weight) + (1.0 - o.smoothing) * m;
+      m = std::clamp(updated, tuned_mean_floor * base, max_biased_mean(base));
+    }
+    if (s.groups > 0) law = make_importance_law(model, law);
   }
   step.kill_pk = law.kill_pk;
+  step.raid_mean = law.raid_mean;
   return step;
 }
 
@@ -434,7 +475,7 @@ struct tuned_law {
   double relative_variance = std::numeric_limits<double>::infinity();  ///< of the last pilot, under the tuned law
 };
 
-/// Relative change of every Pk below which an update counts as settled.
+/// Relative change of every Pk and raid mean below which an update counts as settled.
 constexpr double settled_change = 0.05;
 
 /// Cross-entropy iterations for one scope, then one pilot under the tuned law
@@ -443,17 +484,22 @@ constexpr double settled_change = 0.05;
 /// after two updates in a row that each moved no Pk by more than 5%.
 tuned_law tune(const engagement_model& model, const rare_event_options& o, biasing_scope scope) {
   tuned_law t;
-  t.law = starting_law(model, scope);
+  t.law = starting_law(model, scope, o.tune_raid_counts);
   int at_event = 0, settled = 0;
   for (int it = 0; it < o.cross_entropy_iterations && at_event < 2 && settled < 2; ++it) {
     const pilot_sample s = run_pilot(model, t.law, o, it);
     t.pilot_trials += s.size();
-    const std::vector<double> before = t.law.kill_pk;
+    const importance_law before = t.law;
     t.steps.push_back(update_law(model, t.law, s, o, it));
     if (t.steps.back().level >= o.leaker_threshold) ++at_event;
     bool small_change = true;
-    for (std::size_t c = 0; c < before.size(); ++c)
-      if (before[c] >= 0.0 && std::abs(t.law.kill_pk[c] - before[c]) > settled_change * before[c]) small_change = false;
+    auto compare = [&](const std::vector<double>& old_values, const std::vector<double>& new_values) {
+      for (std::size_t c = 0; c < old_values.size(); ++c)
+        if (old_values[c] >= 0.0 && std::abs(new_values[c] - old_values[c]) > settled_change * old_values[c])
+          small_change = false;
+    };
+    compare(before.kill_pk, t.law.kill_pk);
+    compare(before.raid_mean, t.law.raid_mean);
     settled = small_change ? settled + 1 : 0;
   }
   t.reached_event = at_event > 0;

@@ -187,7 +187,8 @@ nlohmann::json rare_event_to_json(const scenario& sc, const rare_event_options& 
                      {"level", s.level},
                      {"elite", s.elite},
                      {"hits", s.hits},
-                     {"kill_pk", pk}});
+                     {"kill_pk", pk},
+                     {"raid_mean", s.raid_mean}});
   }
   j["tuning"] = {{"pilot_trials", r.pilot_trials_run}, {"iterations", steps}};
   j["warnings"] = r.warnings;
@@ -237,6 +238,10 @@ std::string format_rare_event_summary(const scenario& sc, const rare_event_optio
       line(fmt::format("  biased Pk {} vs {}: {:.4f} (scenario {:.4f})", t.name, area.classes[c].name, q,
                        c < t.pk_by_class.size() ? t.pk_by_class[c] : t.pk_default));
     }
+  for (std::size_t g = 0; g < r.law.raid_mean.size(); ++g)
+    if (r.law.raid_mean[g] >= 0.0)
+      line(fmt::format("  biased mean count of raid group {}: {:.4g} (scenario {:.4g})", g, r.law.raid_mean[g],
+                       area.raid.groups[g].count.mean));
   for (const std::string& w : r.warnings) line("  WARNING: " + w);
   return s;
 }

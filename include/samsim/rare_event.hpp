@@ -149,7 +149,8 @@ struct cross_entropy_step {
   double level = 0.0;           ///< score threshold of the elite (the event's: leaker_threshold)
   std::uint64_t elite = 0;      ///< trials at or above the level
   std::uint64_t hits = 0;       ///< trials in the event
-  std::vector<double> kill_pk;  ///< the law after this iteration's update
+  std::vector<double> kill_pk;    ///< the law after this iteration's update
+  std::vector<double> raid_mean;  ///< its raid means (empty: no raid count biased)
 };
 
 struct rare_event_options {
@@ -182,6 +183,10 @@ struct rare_event_options {
   /// variance per trial is used).
   bool automatic_scope = true;
   biasing_scope scope = biasing_scope::one_threat;
+  /// Tune the mean of every Poisson raid group too (the elite's weighted mean
+  /// count). Off by default: a tilted count multiplies every trial's weight,
+  /// and helps only where the raid's size drives the event (saturation).
+  bool tune_raid_counts = false;
   /// A law to use as given (no tuning): make_importance_law checks it.
   const importance_law* fixed_law = nullptr;
   /// Called from the calling thread after each merged chunk of the run.
