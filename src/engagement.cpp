@@ -384,6 +384,9 @@ class trial_engine {
     rec.threat_log_ratio.assign(n, 0.0);
     rec.biased_rounds.assign(law_->kill_pk.size(), 0);
     rec.biased_kills.assign(law_->kill_pk.size(), 0);
+    rec.biased_looks.assign(law_->detection_miss_scale.size(), 0);
+    rec.biased_misses.assign(law_->detection_miss_scale.size(), 0);
+    rec.scenario_misses.assign(law_->detection_miss_scale.size(), 0.0);
     rec.focus_threat = -1;
     if (law_->scope == biasing_scope::one_threat && n > 0) {
       random_stream pick(seed_, stream_id::rare_event, trial_);
@@ -422,6 +425,31 @@ class trial_engine {
       rec.biased_kills[cell] += static_cast<std::uint32_t>(std::popcount(kills));
     }
     return kills;
+  }
+
+  /// How a biased trial decides the looks of battery b's radar at threat i:
+  /// one uniform of `det` per look, as in a plain trial, compared with the
+  /// law's Pd (biased_pd) when the threat is biased; every threat's ratio
+  /// gains the look's P_Q / P_P.
+  auto biased_looks(int b, int i, random_stream& det) {
+    const std::size_t cell = static_cast<std::size_t>(b) * static_cast<std::size_t>(law_->classes) +
+                             static_cast<std::size_t>(ws_.threats[static_cast<std::size_t>(i)].class_index);
+    const double scale = law_->detection_miss_scale[cell];
+    const bool biased = law_->scope == biasing_scope::every_threat || importance_->focus_threat == i;
+    return [this, &det, cell, scale, biased, i](double p) {
+      const double u = det.uniform();
+      if (!(scale >= 0.0) || !(p > 0.0 && p < 1.0)) return u < p;
+      const double q = biased_pd(p, scale);
+      const bool detected = u < (biased ? q : p);
+      importance_record& rec = *importance_;
+      rec.threat_log_ratio[static_cast<std::size_t>(i)] += detected ? std::log(q / p) : std::log((1.0 - q) / (1.0 - p));
+      if (biased) {
+        ++rec.biased_looks[cell];
+        if (!detected) ++rec.biased_misses[cell];
+        rec.scenario_misses[cell] += 1.0 - p;
+      }
+      return detected;
+    };
   }
 
   threat_view view(int i) const {
@@ -489,10 +517,15 @@ class trial_engine {
         const pd_table& pd = model_.pd_tables()[static_cast<std::size_t>(sensor.of_class(cls).pd_table_index)];
         const double from_s = std::max(traj.launch_time_s(), sc_.batteries[static_cast<std::size_t>(b)].ready_time_s);
         random_stream det = detection_stream(b, static_cast<int>(i));
+        auto on_detection = [&](double t, double pd_value) {
+          record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value, b);
+        };
+        const double phase = phase_s[static_cast<std::size_t>(b)];
         const double confirm_s =
-            sensor.confirm_time_s(traj, cls, pd, phase_s[static_cast<std::size_t>(b)], from_s, t_end, det, [&](double t, double pd_value) {
-              record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value, b);
-            });
+            law_ && law_->biases_detection
+                ? sensor.confirm_time_by(traj, cls, pd, phase, from_s, t_end, biased_looks(b, static_cast<int>(i), det),
+                                         on_detection)
+                : sensor.confirm_time_s(traj, cls, pd, phase, from_s, t_end, det, on_detection);
         if (std::isfinite(confirm_s)) push(confirm_s, event_type::confirm, static_cast<int>(i), b);
       }
       push(t_end, event_type::leak, static_cast<int>(i));

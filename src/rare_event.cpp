@@ -38,6 +38,11 @@ double scenario_pk(const scenario& sc, std::size_t type, std::size_t cls) {
 
 bool biasable(double pk) { return pk > 0.0 && pk < 1.0; }
 
+/// Largest detection miss scale accepted (and the tuned one).
+constexpr double max_miss_scale = 1000.0;
+/// Least tuned detection miss scale.
+constexpr double min_tuned_miss_scale = 0.01;
+
 /// Largest biased Poisson mean accepted for a group of scenario mean `mean`:
 /// a raid the engine can still run (the loader bounds the scenario's raid).
 double max_biased_mean(double mean) { return 4.0 * mean + 10.0; }
@@ -87,6 +92,24 @@ importance_law make_importance_law(const engagement_model& model, importance_law
     law.raid.groups[g].count.mean = m;
     law.biases_raid = true;
   }
+  const std::size_t batteries = sc.batteries.size();
+  if (!law.detection_miss_scale.empty() && law.detection_miss_scale.size() != batteries * classes)
+    throw std::invalid_argument(fmt::format(
+        "importance law: {} detection miss scales, the scenario needs {} ({} batteries x {} classes)",
+        law.detection_miss_scale.size(), batteries * classes, batteries, classes));
+  law.biases_detection = false;
+  for (std::size_t k = 0; k < law.detection_miss_scale.size(); ++k) {
+    const double m = law.detection_miss_scale[k];
+    if (std::isnan(m))
+      throw std::invalid_argument(fmt::format("importance law: detection miss scale of battery '{}' against class '{}' is NaN",
+                                              sc.batteries[k / classes].name, sc.classes[k % classes].name));
+    if (m < 0.0) continue;
+    if (!(m > 0.0 && m <= max_miss_scale))
+      throw std::invalid_argument(fmt::format(
+          "importance law: detection miss scale {} of battery '{}' against class '{}' (must be in (0, {}])", m,
+          sc.batteries[k / classes].name, sc.classes[k % classes].name, max_miss_scale));
+    law.biases_detection = true;
+  }
   return law;
 }
 
@@ -101,10 +124,12 @@ importance_law unbiased_law(const engagement_model& model, biasing_scope scope) 
 
 namespace {
 
-/// The law tuning starts from: every biasable pair at its scenario Pk, and
-/// (with tune_raid_counts) every Poisson group at its scenario mean. Its
-/// weights are 1, but its draws count as biased ones.
-importance_law starting_law(const engagement_model& model, biasing_scope scope, bool tune_raid_counts) {
+/// The law tuning starts from: every biasable pair at its scenario Pk, (with
+/// tune_raid_counts) every Poisson group at its scenario mean and (with
+/// tune_detection) every detection miss scale at 1. Its weights are 1 (to
+/// rounding), but its draws count as biased ones.
+importance_law starting_law(const engagement_model& model, biasing_scope scope, bool tune_raid_counts,
+                            bool tune_detection) {
   const scenario& sc = model.scenario_data();
   importance_law law = unbiased_law(model, scope);
   const std::size_t classes = sc.classes.size();
@@ -122,6 +147,7 @@ importance_law starting_law(const engagement_model& model, biasing_scope scope, 
     }
     if (!any) law.raid_mean.clear();
   }
+  if (tune_detection) law.detection_miss_scale.assign(sc.batteries.size() * classes, 1.0);
   return make_importance_law(model, law);
 }
 
@@ -313,11 +339,16 @@ struct pilot_sample {
   std::vector<std::uint32_t> rounds, kills;  ///< [trial * cells + cell]
   std::size_t groups = 0;                    ///< raid groups (0 unless the law biases raid counts)
   std::vector<std::uint32_t> group_counts;   ///< [trial * groups + group]: threats drawn
+  std::size_t looks = 0;                     ///< (battery, class) cells (0 unless the law biases detection)
+  std::vector<double> misses, expected_misses;  ///< [trial * looks + cell]: biased misses, scenario 1 - Pd summed
 
   void append(const pilot_sample& o) {
     cells = o.cells;
     groups = o.groups;
     group_counts.insert(group_counts.end(), o.group_counts.begin(), o.group_counts.end());
+    looks = o.looks;
+    misses.insert(misses.end(), o.misses.begin(), o.misses.end());
+    expected_misses.insert(expected_misses.end(), o.expected_misses.begin(), o.expected_misses.end());
     count.insert(count.end(), o.count.begin(), o.count.end());
     score.insert(score.end(), o.score.begin(), o.score.end());
     log_weight.insert(log_weight.end(), o.log_weight.begin(), o.log_weight.end());
@@ -332,6 +363,7 @@ pilot_sample run_pilot(const engagement_model& model, const importance_law& law,
   pilot_sample all;
   all.cells = law.kill_pk.size();
   all.groups = law.raid_mean.size();
+  all.looks = law.detection_miss_scale.size();
   const std::uint64_t chunks = (o.pilot_trials + o.chunk_trials - 1) / o.chunk_trials;
   detail::run_ordered_chunks<pilot_sample>(
       0, chunks, detail::resolve_threads(o.threads),
@@ -339,15 +371,23 @@ pilot_sample run_pilot(const engagement_model& model, const importance_law& law,
         pilot_sample s;
         s.cells = law.kill_pk.size();
         s.groups = law.raid_mean.size();
+        s.looks = law.detection_miss_scale.size();
         importance_record rec;
         trial_result r;
         const std::uint64_t last = std::min(o.pilot_trials, (c + 1) * o.chunk_trials);
         for (std::uint64_t k = c * o.chunk_trials; k < last; ++k) {
           const double lw = run_biased_trial(model, law, o.seed, pilot_trial_index(law.scope, iteration, k), ws, rec, r);
+          // Biased draws, and those that went the threat's way (a missed round, a missed look).
           std::uint64_t rounds = 0, kills = 0;
           for (std::size_t cell = 0; cell < s.cells; ++cell) {
             rounds += rec.biased_rounds[cell];
             kills += rec.biased_kills[cell];
+          }
+          for (std::size_t cell = 0; cell < s.looks; ++cell) {
+            rounds += rec.biased_looks[cell];
+            kills += rec.biased_looks[cell] - rec.biased_misses[cell];
+            s.misses.push_back(rec.biased_misses[cell]);
+            s.expected_misses.push_back(rec.scenario_misses[cell]);
           }
           const int n = event_count(r, ws, o);
           s.count.push_back(n);
@@ -460,10 +500,27 @@ cross_entropy_step update_law(const engagement_model& model, importance_law& law
       const double updated = o.smoothing * (counted[g] / weight) + (1.0 - o.smoothing) * m;
       m = std::clamp(updated, tuned_mean_floor * base, max_biased_mean(base));
     }
-    if (s.groups > 0) law = make_importance_law(model, law);
+    // A miss scale becomes the elite's weighted misses over their weighted
+    // scenario miss probabilities (matching the expected misses; an
+    // approximation of the cross-entropy update where the bounds bind).
+    for (std::size_t c = 0; c < s.looks; ++c) {
+      double& m = law.detection_miss_scale[c];
+      if (m < 0.0) continue;
+      double missed = 0.0, expected = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!in_elite(i)) continue;
+        const double w = std::exp(s.log_weight[i] - top);
+        missed += w * s.misses[i * s.looks + c];
+        expected += w * s.expected_misses[i * s.looks + c];
+      }
+      if (!(expected > 0.0)) continue;
+      m = std::clamp(o.smoothing * (missed / expected) + (1.0 - o.smoothing) * m, min_tuned_miss_scale, max_miss_scale);
+    }
+    if (s.groups > 0 || s.looks > 0) law = make_importance_law(model, law);
   }
   step.kill_pk = law.kill_pk;
   step.raid_mean = law.raid_mean;
+  step.detection_miss_scale = law.detection_miss_scale;
   return step;
 }
 
@@ -484,7 +541,7 @@ constexpr double settled_change = 0.05;
 /// after two updates in a row that each moved no Pk by more than 5%.
 tuned_law tune(const engagement_model& model, const rare_event_options& o, biasing_scope scope) {
   tuned_law t;
-  t.law = starting_law(model, scope, o.tune_raid_counts);
+  t.law = starting_law(model, scope, o.tune_raid_counts, o.tune_detection);
   int at_event = 0, settled = 0;
   for (int it = 0; it < o.cross_entropy_iterations && at_event < 2 && settled < 2; ++it) {
     const pilot_sample s = run_pilot(model, t.law, o, it);
@@ -500,6 +557,7 @@ tuned_law tune(const engagement_model& model, const rare_event_options& o, biasi
     };
     compare(before.kill_pk, t.law.kill_pk);
     compare(before.raid_mean, t.law.raid_mean);
+    compare(before.detection_miss_scale, t.law.detection_miss_scale);
     settled = small_change ? settled + 1 : 0;
   }
   t.reached_event = at_event > 0;

@@ -173,10 +173,17 @@ nlohmann::json rare_event_to_json(const scenario& sc, const rare_event_options& 
   for (std::size_t g = 0; g < r.law.raid_mean.size(); ++g)
     if (r.law.raid_mean[g] >= 0.0)
       raid_mean.push_back({{"group", g}, {"scenario_mean", area.raid.groups[g].count.mean}, {"biased_mean", r.law.raid_mean[g]}});
+  nlohmann::json miss_scale = nlohmann::json::array();
+  for (std::size_t k = 0; k < r.law.detection_miss_scale.size(); ++k)
+    if (r.law.detection_miss_scale[k] >= 0.0)
+      miss_scale.push_back({{"battery", area.batteries[k / area.classes.size()].name},
+                            {"class", area.classes[k % area.classes.size()].name},
+                            {"miss_scale", r.law.detection_miss_scale[k]}});
   j["biasing"] = {{"scope", std::string(to_string(r.law.scope))},
                   {"tuned", o.fixed_law == nullptr},
                   {"kill_pk", kill_pk_json(area, r.law.kill_pk)},
-                  {"raid_mean", raid_mean}};
+                  {"raid_mean", raid_mean},
+                  {"detection_miss_scale", miss_scale}};
   nlohmann::json steps = nlohmann::json::array();
   for (const cross_entropy_step& s : r.tuning) {
     nlohmann::json pk = nlohmann::json::array();
@@ -188,7 +195,8 @@ nlohmann::json rare_event_to_json(const scenario& sc, const rare_event_options& 
                      {"elite", s.elite},
                      {"hits", s.hits},
                      {"kill_pk", pk},
-                     {"raid_mean", s.raid_mean}});
+                     {"raid_mean", s.raid_mean},
+                     {"detection_miss_scale", s.detection_miss_scale}});
   }
   j["tuning"] = {{"pilot_trials", r.pilot_trials_run}, {"iterations", steps}};
   j["warnings"] = r.warnings;
@@ -242,6 +250,10 @@ std::string format_rare_event_summary(const scenario& sc, const rare_event_optio
     if (r.law.raid_mean[g] >= 0.0)
       line(fmt::format("  biased mean count of raid group {}: {:.4g} (scenario {:.4g})", g, r.law.raid_mean[g],
                        area.raid.groups[g].count.mean));
+  for (std::size_t k = 0; k < r.law.detection_miss_scale.size(); ++k)
+    if (r.law.detection_miss_scale[k] >= 0.0)
+      line(fmt::format("  detection miss scale {} vs {}: {:.4g}", area.batteries[k / classes].name,
+                       area.classes[k % classes].name, r.law.detection_miss_scale[k]));
   for (const std::string& w : r.warnings) line("  WARNING: " + w);
   return s;
 }

@@ -61,6 +61,12 @@ struct importance_law {
   /// by make_importance_law.
   raid_description raid;
   bool biases_raid = false;
+  /// Detection miss scale per (battery, threat class), at [battery * classes
+  /// + class]; negative: unbiased. A look of scenario Pd p in (0, 1) misses
+  /// with probability biased_miss(p, scale) instead of 1 - p (biased_pd).
+  /// Empty: no look is biased.
+  std::vector<double> detection_miss_scale;
+  bool biases_detection = false;  ///< filled by make_importance_law
 
   double kill_pk_of(int type, int threat_class) const {
     return kill_pk[static_cast<std::size_t>(type) * static_cast<std::size_t>(classes) +
@@ -68,9 +74,23 @@ struct importance_law {
   }
 };
 
+/// Least biased Pd and miss probability of a look, as fractions of the
+/// scenario's (so a look that can detect, or miss, still can).
+inline constexpr double biased_look_floor = 1e-3;
+
+/// Pd of a look of scenario Pd `pd` under a detection miss scale m: the miss
+/// probability m (1 - pd), kept within [f (1 - pd), 1 - f pd] (f =
+/// biased_look_floor). A Pd of 0 or 1 is not changed.
+inline double biased_pd(double pd, double miss_scale) {
+  if (!(pd > 0.0 && pd < 1.0)) return pd;
+  const double miss = miss_scale * (1.0 - pd);
+  const double least = biased_look_floor * (1.0 - pd), most = 1.0 - biased_look_floor * pd;
+  return 1.0 - (miss < least ? least : (miss > most ? most : miss));
+}
+
 /// Checks a law against the expanded scenario (sizes, Pk in (0, 1), raid
-/// means > 0 only for Poisson groups) and fills its raid; throws
-/// std::invalid_argument saying what is wrong.
+/// means > 0 only for Poisson groups, miss scales in (0, 1000]) and fills its
+/// raid; throws std::invalid_argument saying what is wrong.
 importance_law make_importance_law(const engagement_model& model, importance_law law);
 
 /// The law that changes nothing: every pair unbiased (weights are exactly 1;
@@ -89,6 +109,12 @@ struct importance_record {
   /// bias and how many of them killed (what cross-entropy tuning counts).
   std::vector<std::uint32_t> biased_rounds;
   std::vector<std::uint32_t> biased_kills;
+  /// Per (battery, class) as importance_law::detection_miss_scale: looks of
+  /// Pd in (0, 1) drawn under the bias, how many missed, and the sum of their
+  /// scenario miss probabilities 1 - Pd.
+  std::vector<std::uint32_t> biased_looks;
+  std::vector<std::uint32_t> biased_misses;
+  std::vector<double> scenario_misses;
 };
 
 /// log dP/dQ of a finished trial: from the record's per-threat ratios (per
@@ -151,6 +177,7 @@ struct cross_entropy_step {
   std::uint64_t hits = 0;       ///< trials in the event
   std::vector<double> kill_pk;    ///< the law after this iteration's update
   std::vector<double> raid_mean;  ///< its raid means (empty: no raid count biased)
+  std::vector<double> detection_miss_scale;  ///< its miss scales (empty: no look biased)
 };
 
 struct rare_event_options {
@@ -187,6 +214,11 @@ struct rare_event_options {
   /// count). Off by default: a tilted count multiplies every trial's weight,
   /// and helps only where the raid's size drives the event (saturation).
   bool tune_raid_counts = false;
+  /// Tune a detection miss scale per (battery, class) too (the elite's
+  /// weighted misses over their scenario miss probabilities). Off by default:
+  /// every look enters the weight, and it helps only where missed detections
+  /// drive the event.
+  bool tune_detection = false;
   /// A law to use as given (no tuning): make_importance_law checks it.
   const importance_law* fixed_law = nullptr;
   /// Called from the calling thread after each merged chunk of the run.

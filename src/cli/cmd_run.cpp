@@ -50,6 +50,7 @@ struct run_args {
   int leakers_at_least = 1;
   std::string rare_event_asset;  ///< the main event's asset (empty: every leaker)
   bool tune_raid_counts = false;
+  bool tune_detection = false;
   std::uint64_t pilot_trials = 2000;
   int cross_entropy_iterations = 8;
   std::string biasing_scope = "auto";
@@ -377,9 +378,9 @@ constexpr double rare_event_default_target = 0.1;
 void check_rare_event_args(const run_args& a) {
   if (!a.rare_event) {
     if (a.target_relative_error || !a.bias_pk.empty() || a.biasing_scope != "auto" || a.leakers_at_least != 1 ||
-        !a.rare_event_asset.empty() || a.tune_raid_counts)
-      throw usage_error("--target-relative-error, --bias-pk, --biasing-scope, --leakers-at-least, --rare-event-asset "
-                        "and --tune-raid-counts need --rare-event");
+        !a.rare_event_asset.empty() || a.tune_raid_counts || a.tune_detection)
+      throw usage_error("--target-relative-error, --bias-pk, --biasing-scope, --leakers-at-least, --rare-event-asset, "
+                        "--tune-raid-counts and --tune-detection need --rare-event");
     return;
   }
   if (!a.checkpoint_path.empty() || !a.resume_path.empty())
@@ -460,6 +461,7 @@ rare_event_options rare_event_options_for(const engagement_model& model, const r
   o.pilot_trials = a.pilot_trials;
   o.cross_entropy_iterations = a.cross_entropy_iterations;
   o.tune_raid_counts = a.tune_raid_counts;
+  o.tune_detection = a.tune_detection;
   if (a.biasing_scope == "one_threat" || a.biasing_scope == "every_threat") {
     o.automatic_scope = false;
     o.scope = a.biasing_scope == "one_threat" ? biasing_scope::one_threat : biasing_scope::every_threat;
@@ -643,6 +645,8 @@ const registrar run_reg{20, [](CLI::App& app) {
                   "--rare-event: the event is this asset reached (tuning and stopping follow it)");
   sub->add_flag("--tune-raid-counts", a->tune_raid_counts,
                 "--rare-event: tune the mean of every Poisson raid group too");
+  sub->add_flag("--tune-detection", a->tune_detection,
+                "--rare-event: tune a detection miss scale per battery and threat class too");
   sub->add_option("--pilot-trials", a->pilot_trials, "--rare-event: trials per cross-entropy pilot")
       ->capture_default_str();
   sub->add_option("--cross-entropy-iterations", a->cross_entropy_iterations,
