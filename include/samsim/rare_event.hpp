@@ -5,9 +5,9 @@
 /// the cross-entropy method from pilot runs (docs/rare-events.md).
 ///
 /// The biased law changes only how the kill draws (and, optionally, the
-/// Poisson raid counts) are made, never what the engine decides: the
-/// fire-distribution rule, the feasibility tests and every other model see the
-/// scenario's own Pk. A biased trial is still a pure function of (seed, trial
+/// detection looks and the Poisson raid counts) are made, never what the
+/// engine decides: the fire-distribution rule, the feasibility tests and every
+/// other model see the scenario's own Pk and Pd. A biased trial is still a pure function of (seed, trial
 /// index) and of the law; its weight is dP/dQ of the draws it made, computed
 /// from every draw, whether or not the draw's outcome mattered.
 ///
@@ -28,7 +28,7 @@
 
 namespace samsim {
 
-/// Which threats of a trial draw their kills under the biased Pk.
+/// Which threats of a trial draw their kills (and looks) under the biased law.
 enum class biasing_scope : std::uint8_t {
   /// Every threat: the trial's weight is the product of every threat's ratio.
   /// For events that need several threats to get through (at least k
