@@ -577,13 +577,6 @@ bool always_one_threat(const scenario& sc) {
   return total == 1;
 }
 
-bool reached_target(const rare_event_tally& t, const rare_event_options& o) {
-  if (o.target_relative_error <= 0.0 || t.trials < rare_event_min_trials_before_stop ||
-      t.leak.hits < rare_event_min_hits_before_stop)
-    return false;
-  return estimate(t.leak, o.confidence).relative_error <= o.target_relative_error;
-}
-
 void warn_about(std::vector<std::string>& warnings, const std::string& what, const rare_event_estimate& e) {
   if (e.hits == 0) {
     warnings.push_back(fmt::format("{}: no trial reached the event; the estimate 0 says only that it is rare "
@@ -675,7 +668,12 @@ std::vector<rare_event_tally> run_rare_event_chunks(const engagement_model& mode
   return out;
 }
 
-bool rare_event_target_reached(const rare_event_tally& t, const rare_event_options& o) { return reached_target(t, o); }
+bool rare_event_target_reached(const rare_event_tally& t, const rare_event_options& o) {
+  if (o.target_relative_error <= 0.0 || t.trials < rare_event_min_trials_before_stop ||
+      t.leak.hits < rare_event_min_hits_before_stop)
+    return false;
+  return estimate(t.leak, o.confidence).relative_error <= o.target_relative_error;
+}
 
 void finish_rare_event(const engagement_model& model, const rare_event_options& o, rare_event_tally total,
                        rare_event_result& result) {
@@ -721,7 +719,7 @@ rare_event_result run_rare_event(const engagement_model& model, const rare_event
       [&](std::uint64_t c, trial_workspace& ws) { return run_rare_event_chunk(model, law, o, c, ws); },
       [&](rare_event_tally&& t) {
         total.merge(t);
-        result.stopped_early = reached_target(total, o);
+        result.stopped_early = rare_event_target_reached(total, o);
         if (o.progress) o.progress(total.trials, estimate(total.leak, o.confidence));
         if (result.stopped_early) return false;
         if (o.cancel && o.cancel->load()) {

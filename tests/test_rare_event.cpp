@@ -58,6 +58,13 @@ engagement_model oracle_model(int threats, double pk = 0.9) {
   return engagement_model(oracle(threats, pk), table);
 }
 
+/// A model of examples/scenarios/single-threat.json as changed in `j` (its
+/// interceptor unchanged: the flyout table is built once).
+engagement_model single_threat_model(const json& j) {
+  static const flyout_table table = engagement_model(load_scenario(scenario_dir + "/single-threat.json")).flyout();
+  return engagement_model(parse_scenario(j, "single-threat.json (modified)"), table);
+}
+
 /// P(leak) of one oracle threat: all six rounds miss.
 double oracle_threat_leak(double pk) { return std::pow(1.0 - pk, 6); }
 
@@ -172,7 +179,7 @@ TEST_CASE("importance sampling under the scenario's own law reproduces the plain
 
 TEST_CASE("importance sampling agrees with closed forms where plain Monte Carlo is cheap", "[rare_event][oracle]") {
   SECTION("one threat, Pk 0.5, two salvos of 2 (examples/scenarios/single-threat.json): 0.5^4 = 0.0625") {
-    const engagement_model model(load_scenario(scenario_dir + "/single-threat.json"));
+    const engagement_model model = single_threat_model(read_scenario_json(scenario_dir + "/single-threat.json"));
     const rare_event_result r = run_rare_event(model, quick_options(4000, 3));
     CHECK(within_4_se(r.p_leak.estimate, 0.0625, r.p_leak.standard_error));
     CHECK(r.law.kill_pk[0] < 0.5);  // tuning lowered the Pk: leaks are what it samples for
@@ -181,7 +188,7 @@ TEST_CASE("importance sampling agrees with closed forms where plain Monte Carlo 
     // Salvo kill probability rho pk + (1 - rho)(1 - (1 - pk)^2) = 0.25 + 0.375 = 0.625 (endgame.hpp).
     json j = read_scenario_json(scenario_dir + "/single-threat.json");
     j["battery"]["interceptor"]["pk"]["common_mode_correlation"] = 0.5;
-    const engagement_model model(parse_scenario(j));
+    const engagement_model model = single_threat_model(j);
     for (const biasing_scope scope : {biasing_scope::every_threat, biasing_scope::one_threat}) {
       rare_event_options o = quick_options(4000, 5);
       o.automatic_scope = false;
@@ -241,9 +248,9 @@ TEST_CASE("biased detection: a threat seen late agrees with plain Monte Carlo", 
   j["threat_classes"]["cruise"]["rcs_m2"] = 1e-4;
   j["threat_classes"]["cruise"]["swerling"] = 1;
   j["battery"]["interceptor"]["pk"]["default"] = 0.9;
-  const engagement_model model(parse_scenario(j));
+  const engagement_model model = single_threat_model(j);
   monte_carlo_options plain;
-  plain.trials = 40000;
+  plain.trials = 20000;
   plain.seed = 41;
   plain.threads = 2;
   const monte_carlo_result mc = run_monte_carlo(model, plain);
@@ -251,20 +258,17 @@ TEST_CASE("biased detection: a threat seen late agrees with plain Monte Carlo", 
   const double p_plain = static_cast<double>(mc.tally.trials_with_leak) / n;
   const double se_plain = std::sqrt(p_plain * (1.0 - p_plain) / n);
   REQUIRE(mc.tally.causes[static_cast<std::size_t>(leak_cause::outside_envelope)] > 20);
-  SECTION("detection alone biased, by a fixed law (miss scale 2)") {
-    importance_law law = unbiased_law(model, biasing_scope::every_threat);
-    law.detection_miss_scale = {2.0};
-    const rare_event_result r = run_fixed(model, law, 8000, 43);
-    CHECK(within_4_se(r.p_leak.estimate - p_plain, 0.0, std::hypot(r.p_leak.standard_error, se_plain)));
-  }
-  SECTION("kills and detection tuned by cross-entropy") {
-    rare_event_options o = quick_options(4000, 47);
-    o.tune_detection = true;
-    const rare_event_result r = run_rare_event(model, o);
-    REQUIRE(r.law.detection_miss_scale.size() == 1);
-    CHECK(r.law.detection_miss_scale[0] > 1.0);  // more missed looks: later tracks, more leaks
-    CHECK(within_4_se(r.p_leak.estimate - p_plain, 0.0, std::hypot(r.p_leak.standard_error, se_plain)));
-  }
+  // Detection alone biased, by a fixed law (miss scale 2); then kills and detection tuned by cross-entropy.
+  importance_law law = unbiased_law(model, biasing_scope::every_threat);
+  law.detection_miss_scale = {2.0};
+  const rare_event_result fixed = run_fixed(model, law, 8000, 43);
+  CHECK(within_4_se(fixed.p_leak.estimate - p_plain, 0.0, std::hypot(fixed.p_leak.standard_error, se_plain)));
+  rare_event_options o = quick_options(4000, 47);
+  o.tune_detection = true;
+  const rare_event_result tuned = run_rare_event(model, o);
+  REQUIRE(tuned.law.detection_miss_scale.size() == 1);
+  CHECK(tuned.law.detection_miss_scale[0] > 1.0);  // more missed looks: later tracks, more leaks
+  CHECK(within_4_se(tuned.p_leak.estimate - p_plain, 0.0, std::hypot(tuned.p_leak.standard_error, se_plain)));
 }
 
 TEST_CASE("importance sampling agrees with plain Monte Carlo on the reference raid's P(leakers >= 3)",

@@ -185,8 +185,9 @@ struct trial_workspace {
   std::vector<std::uint8_t> battery_destroyed;  ///< per battery: put out of action by a leaker
   std::vector<stock_result> stocks;      ///< per (battery, type) in battery order, then type order within it
   /// Importance sampling (rare_event.hpp): with a law, run_trial draws the
-  /// kills (and raid counts) under it and fills *importance with the draws'
-  /// likelihood ratios. Both null (the default): a plain trial.
+  /// kills (and the looks and raid counts it biases) under it and fills
+  /// *importance with the draws' likelihood ratios. Both null (the default):
+  /// a plain trial.
   const importance_law* biasing = nullptr;
   importance_record* importance = nullptr;
   struct internal;
