@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -68,6 +69,25 @@ std::uint32_t sample_salvo_rounds(const double* pk_per_round, int salvo_size, do
       if (stream.uniform() < pk_per_round[i]) kills |= std::uint32_t{1} << i;
   }
   return kills;
+}
+
+double salvo_pattern_probability(const double* pk_per_round, int salvo_size, double rho, std::uint32_t kills) {
+  for (int i = 0; i < salvo_size; ++i) check_salvo(pk_per_round[i], salvo_size, rho);
+  if (salvo_size < 1) check_salvo(0.0, salvo_size, rho);
+  double independent = 1.0;
+  double least_killed = 1.0, most_missed = 0.0;
+  for (int i = 0; i < salvo_size; ++i) {
+    const double pk = pk_per_round[i];
+    if (((kills >> i) & 1u) != 0) {
+      independent *= pk;
+      least_killed = std::min(least_killed, pk);
+    } else {
+      independent *= 1.0 - pk;
+      most_missed = std::max(most_missed, pk);
+    }
+  }
+  if (rho == 0.0) return independent;
+  return rho * std::max(0.0, least_killed - most_missed) + (1.0 - rho) * independent;
 }
 
 bool sample_salvo_kill(double pk, int salvo_size, double rho, random_stream& stream) {

@@ -2,6 +2,7 @@
 #include <samsim/endgame.hpp>
 #include <samsim/event_queue.hpp>
 #include <samsim/radar.hpp>
+#include <samsim/rare_event.hpp>
 #include <samsim/rng.hpp>
 #include <samsim/shooter.hpp>
 #include <samsim/tracking.hpp>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <numeric>
@@ -378,11 +380,12 @@ class trial_engine {
   }
 
   void sample_threats() {
-    sample_raid(sc_.raid, seed_, trial_, ws_.threats);
+    sample_raid(law_ && law_->biases_raid ? law_->raid : sc_.raid, seed_, trial_, ws_.threats);
     const std::size_t n = ws_.threats.size();
     if (n >= max_sub_streams)  // validation bounds the raid well below this; a Poisson count can still exceed it
       throw std::length_error(fmt::format("trial {} (seed {}): {} threats, more than the {} a trial supports", trial_,
                                           seed_, n, max_sub_streams - 1));
+    if (law_) start_importance_record(n);
     ws_.trajectories.clear();
     ws_.outcomes.assign(n, threat_outcome{});
     st_.rt.assign(n, threat_runtime{});
@@ -403,6 +406,81 @@ class trial_engine {
     rank_threats();
     result_.threats = static_cast<int>(n);
     unresolved_ = static_cast<int>(n);
+  }
+
+  /// A biased trial: every threat's ratio starts at 1; with the one_threat
+  /// scope, the threat to bias is drawn uniformly from its own stream.
+  void start_importance_record(std::size_t n) {
+    importance_record& rec = *importance_;
+    rec.threat_log_ratio.assign(n, 0.0);
+    rec.biased_rounds.assign(law_->kill_pk.size(), 0);
+    rec.biased_kills.assign(law_->kill_pk.size(), 0);
+    rec.biased_looks.assign(law_->detection_miss_scale.size(), 0);
+    rec.biased_misses.assign(law_->detection_miss_scale.size(), 0);
+    rec.scenario_misses.assign(law_->detection_miss_scale.size(), 0.0);
+    rec.focus_threat = -1;
+    if (law_->scope == biasing_scope::one_threat && n > 0) {
+      random_stream pick(seed_, stream_id::rare_event, trial_);
+      const auto k = static_cast<std::size_t>(pick.uniform() * static_cast<double>(n));
+      rec.focus_threat = static_cast<int>(std::min(k, n - 1));
+    }
+  }
+
+  /// The kill draws of a salvo in a biased trial. A biased threat draws its
+  /// rounds with the law's Pk (times the same edge factor); every threat's
+  /// ratio L_i gains P_Q(pattern) / P_P(pattern) of the pattern drawn, so the
+  /// record holds dQ_i/dP of its draws whichever law made them.
+  std::uint32_t sample_biased_salvo(int i, const shooter_option& o, const intercept_prediction* rounds,
+                                    const double* pk_rounds, random_stream& endgame) {
+    const kill_model& km = sc_.interceptors[static_cast<std::size_t>(o.interceptor_type)].kill;
+    const double rho = km.common_mode_correlation;
+    const int salvo = o.salvo_size;
+    const std::size_t cell = static_cast<std::size_t>(o.interceptor_type) * static_cast<std::size_t>(law_->classes) +
+                             static_cast<std::size_t>(ws_.threats[static_cast<std::size_t>(i)].class_index);
+    const double q = law_->kill_pk[cell];
+    if (!(q >= 0.0) || !(o.pk > 0.0 && o.pk < 1.0)) return sample_salvo_rounds(pk_rounds, salvo, rho, endgame);
+    double q_rounds[max_salvo_size];
+    const double reach_m = model_.max_reach_range_m(o.interceptor_type);
+    for (int k = 0; k < salvo; ++k) {
+      q_rounds[k] = q;
+      if (km.edge_start_fraction < 1.0)
+        q_rounds[k] *= edge_pk_factor(rounds[k].ground_range_m, reach_m, 1.0 - km.edge_start_fraction, km.edge_factor);
+    }
+    importance_record& rec = *importance_;
+    const bool biased = law_->scope == biasing_scope::every_threat || rec.focus_threat == i;
+    const std::uint32_t kills = sample_salvo_rounds(biased ? q_rounds : pk_rounds, salvo, rho, endgame);
+    rec.threat_log_ratio[static_cast<std::size_t>(i)] += std::log(salvo_pattern_probability(q_rounds, salvo, rho, kills) /
+                                                                   salvo_pattern_probability(pk_rounds, salvo, rho, kills));
+    if (biased) {
+      rec.biased_rounds[cell] += static_cast<std::uint32_t>(salvo);
+      rec.biased_kills[cell] += static_cast<std::uint32_t>(std::popcount(kills));
+    }
+    return kills;
+  }
+
+  /// How a biased trial decides the looks of battery b's radar at threat i:
+  /// one uniform of `det` per look, as in a plain trial, compared with the
+  /// law's Pd (biased_pd) when the threat is biased; every threat's ratio
+  /// gains the look's P_Q / P_P.
+  auto biased_looks(int b, int i, random_stream& det) {
+    const std::size_t cell = static_cast<std::size_t>(b) * static_cast<std::size_t>(law_->classes) +
+                             static_cast<std::size_t>(ws_.threats[static_cast<std::size_t>(i)].class_index);
+    const double scale = law_->detection_miss_scale[cell];
+    const bool biased = law_->scope == biasing_scope::every_threat || importance_->focus_threat == i;
+    return [this, &det, cell, scale, biased, i](double p) {
+      const double u = det.uniform();
+      if (!(scale >= 0.0) || !(p > 0.0 && p < 1.0)) return u < p;
+      const double q = biased_pd(p, scale);
+      const bool detected = u < (biased ? q : p);
+      importance_record& rec = *importance_;
+      rec.threat_log_ratio[static_cast<std::size_t>(i)] += detected ? std::log(q / p) : std::log((1.0 - q) / (1.0 - p));
+      if (biased) {
+        ++rec.biased_looks[cell];
+        if (!detected) ++rec.biased_misses[cell];
+        rec.scenario_misses[cell] += 1.0 - p;
+      }
+      return detected;
+    };
   }
 
   threat_view view(int i) const {
@@ -475,10 +553,15 @@ class trial_engine {
         const double from_s = std::max(traj.launch_time_s(), sc_.batteries[static_cast<std::size_t>(b)].ready_time_s);
         if (!sensor.may_see(traj, from_s, t_end)) continue;  // a radar far away: no look could see it
         random_stream det = detection_stream(b, static_cast<int>(i));
+        auto on_detection = [&](double t, double pd_value) {
+          record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value, b);
+        };
+        const double phase = phase_s[static_cast<std::size_t>(b)];
         const double confirm_s =
-            sensor.confirm_time_s(traj, cls, pd, phase_s[static_cast<std::size_t>(b)], from_s, t_end, det, [&](double t, double pd_value) {
-              record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value, b);
-            });
+            law_ && law_->biases_detection
+                ? sensor.confirm_time_by(traj, cls, pd, phase, from_s, t_end, biased_looks(b, static_cast<int>(i), det),
+                                         on_detection)
+                : sensor.confirm_time_s(traj, cls, pd, phase, from_s, t_end, det, on_detection);
         if (std::isfinite(confirm_s)) push(confirm_s, event_type::confirm, static_cast<int>(i), b);
       }
       push(t_end, event_type::leak, static_cast<int>(i));
@@ -1199,7 +1282,8 @@ class trial_engine {
       if (km.edge_start_fraction < 1.0)
         pk_rounds[k] *= edge_pk_factor(rounds[k].ground_range_m, reach_m, 1.0 - km.edge_start_fraction, km.edge_factor);
     }
-    const std::uint32_t kills = sample_salvo_rounds(pk_rounds, salvo, km.common_mode_correlation, endgame);
+    const std::uint32_t kills = law_ ? sample_biased_salvo(i, o, rounds, pk_rounds, endgame)
+                                     : sample_salvo_rounds(pk_rounds, salvo, km.common_mode_correlation, endgame);
     double last_intercept_s = t;
     for (int k = 0; k < salvo; ++k) {
       const double launch_s = t + k * bs.fire_control.launch_interval_s;
@@ -1270,6 +1354,8 @@ class trial_engine {
   trial_workspace::internal& st_;
   std::vector<trace_event>* trace_;
   std::size_t trace_start_ = trace_ ? trace_->size() : 0;
+  const importance_law* law_ = ws_.biasing;       ///< null: a plain trial
+  importance_record* importance_ = ws_.importance;
   int batteries_ = 0;
   int stocks_ = 0;
   std::vector<int>& stock_base_ = st_.stock_base;
@@ -1297,6 +1383,8 @@ std::vector<std::pair<int, int>> stock_layout(const scenario& expanded) {
 
 trial_result run_trial(const engagement_model& model, std::uint64_t seed, std::uint64_t trial_index,
                        trial_workspace& ws, std::vector<trace_event>* trace) {
+  if (ws.biasing && !ws.importance)
+    throw std::invalid_argument("run_trial: a biased trial (trial_workspace::biasing) needs trial_workspace::importance");
   if (!ws.state) ws.state = std::make_shared<trial_workspace::internal>();
   ws.state->queue.clear();
   trial_engine engine(model, seed, trial_index, ws, trace);

@@ -1,16 +1,15 @@
 #include <samsim/log.hpp>
 #include <samsim/monte_carlo.hpp>
 
+#include "ordered_chunks.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <bit>
 #include <chrono>
-#include <condition_variable>
-#include <map>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
+#include <utility>
 
 namespace samsim {
 
@@ -277,79 +276,14 @@ bool reached_target(const monte_carlo_tally& t, const monte_carlo_options& o) {
   return 0.5 * (w.upper - w.lower) <= o.target_halfwidth;
 }
 
-int resolve_threads(int requested) {
-  if (requested > 0) return requested;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-/// Runs chunks [first, first + count) on `threads` workers; `consume` is called
-/// on the calling thread with each chunk's tally in chunk order and returns
-/// false to stop. Workers run at most a bounded window ahead of the merge, so
-/// memory stays flat in the number of trials.
+/// Runs chunks [first, first + count) on `threads` workers; `consume` gets each
+/// chunk's tally in chunk order and returns false to stop (ordered_chunks.hpp).
 template <class Consume>
 void run_ordered(const engagement_model& model, const monte_carlo_options& o, std::uint64_t first,
                  std::uint64_t count, int threads, Consume&& consume) {
-  if (threads <= 1 || count <= 1) {
-    trial_workspace ws;
-    for (std::uint64_t c = first; c < first + count; ++c) {
-      if (!consume(run_chunk(model, o, c, ws))) return;
-    }
-    return;
-  }
-  const std::uint64_t window = 4 * static_cast<std::uint64_t>(threads);
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::map<std::uint64_t, monte_carlo_tally> done;
-  std::uint64_t next_chunk = first;
-  std::uint64_t next_merge = first;
-  bool stop = false;
-  std::exception_ptr failure;
-
-  auto worker = [&] {
-    trial_workspace ws;
-    for (;;) {
-      std::uint64_t c;
-      {
-        std::unique_lock lock(mutex);
-        cv.wait(lock, [&] { return stop || next_chunk >= first + count || next_chunk < next_merge + window; });
-        if (stop || next_chunk >= first + count) return;
-        c = next_chunk++;
-      }
-      try {
-        monte_carlo_tally t = run_chunk(model, o, c, ws);
-        std::lock_guard lock(mutex);
-        done.emplace(c, std::move(t));
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!failure) failure = std::current_exception();
-        stop = true;
-      }
-      cv.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(threads));
-  for (int k = 0; k < threads; ++k) pool.emplace_back(worker);
-
-  {
-    std::unique_lock lock(mutex);
-    while (!stop && next_merge < first + count) {
-      cv.wait(lock, [&] { return stop || done.count(next_merge) > 0; });
-      if (stop) break;
-      monte_carlo_tally t = std::move(done.at(next_merge));
-      done.erase(next_merge);
-      ++next_merge;
-      lock.unlock();
-      cv.notify_all();
-      const bool go_on = consume(std::move(t));
-      lock.lock();
-      if (!go_on) stop = true;
-    }
-    stop = true;
-  }
-  cv.notify_all();
-  for (auto& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
+  detail::run_ordered_chunks<monte_carlo_tally>(
+      first, count, threads, [&](std::uint64_t c, trial_workspace& ws) { return run_chunk(model, o, c, ws); },
+      std::forward<Consume>(consume));
 }
 
 }  // namespace
@@ -358,7 +292,7 @@ std::vector<monte_carlo_tally> run_chunks(const engagement_model& model, const m
                                           chunk_range range) {
   std::vector<monte_carlo_tally> out;
   out.reserve(range.count);
-  run_ordered(model, o, range.first, range.count, resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
+  run_ordered(model, o, range.first, range.count, detail::resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
     out.push_back(std::move(t));
     return !(o.cancel && o.cancel->load());
   });
@@ -395,11 +329,11 @@ monte_carlo_result run_monte_carlo(const engagement_model& model, const monte_ca
   monte_carlo_result result;
   const auto log = logger();
   log->debug("monte carlo '{}': {} trials, seed {}, {} threads, chunks of {}{}", model.scenario_data().name, o.trials,
-             o.seed, resolve_threads(o.threads), o.chunk_trials,
+             o.seed, detail::resolve_threads(o.threads), o.chunk_trials,
              o.resume ? fmt::format(", resumed at chunk {} ({} trials done)", state.next_chunk, state.tally.trials)
                       : std::string());
   const std::uint64_t first = state.stopped_early ? chunks : state.next_chunk;
-  run_ordered(model, o, first, chunks - first, resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
+  run_ordered(model, o, first, chunks - first, detail::resolve_threads(o.threads), [&](monte_carlo_tally&& t) {
     state.tally.merge(t);
     ++state.next_chunk;
     state.stopped_early = reached_target(state.tally, o);

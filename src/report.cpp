@@ -9,6 +9,8 @@ namespace samsim {
 namespace {
 
 nlohmann::json interval_json(const proportion_interval& p) { return {p.lower, p.upper}; }
+/// JSON has no NaN or infinity: null.
+nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 nlohmann::json interval_json(const interval_estimate& m) { return {m.lower, m.upper}; }
 nlohmann::json mean_json(const interval_estimate& m) { return {{"mean", m.estimate}, {"ci", interval_json(m)}}; }
 nlohmann::json probability_json(const proportion_interval& p) {
@@ -100,7 +102,6 @@ nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& o, 
   }
   j["by_battery"] = by_battery;
   // No defender cost, no ratio: null (JSON has no NaN; nlohmann would write null anyway, said here for readers).
-  auto finite_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   j["cost"] = {{"defender", mean_json(e.defender_cost)},
                {"attacker_destroyed", mean_json(e.attacker_cost_destroyed)},
                {"exchange_ratio",
@@ -110,6 +111,151 @@ nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& o, 
   j["elapsed_s"] = r.elapsed_s;
   j["trials_per_second"] = r.trials_per_second;
   return j;
+}
+
+namespace {
+
+nlohmann::json rare_estimate_json(const rare_event_estimate& e) {
+  return {{"estimate", e.estimate},
+          {"standard_error", e.standard_error},
+          {"relative_error", finite_or_null(e.relative_error)},
+          {"ci", {e.lower, e.upper}},
+          {"hits", e.hits},
+          {"effective_sample_size", e.effective_sample_size},
+          {"max_weight_share", e.max_weight_share}};
+}
+
+/// The biased Pk of every (type, class) pair, beside the scenario's.
+nlohmann::json kill_pk_json(const scenario& area, const std::vector<double>& kill_pk) {
+  nlohmann::json out = nlohmann::json::array();
+  const std::size_t classes = area.classes.size();
+  for (std::size_t k = 0; k < area.interceptors.size(); ++k)
+    for (std::size_t c = 0; c < classes; ++c) {
+      const interceptor_type& t = area.interceptors[k];
+      const double q = k * classes + c < kill_pk.size() ? kill_pk[k * classes + c] : -1.0;
+      out.push_back({{"interceptor", t.name},
+                     {"class", area.classes[c].name},
+                     {"scenario_pk", c < t.pk_by_class.size() ? t.pk_by_class[c] : t.pk_default},
+                     {"biased_pk", q >= 0.0 ? nlohmann::json(q) : nlohmann::json(nullptr)}});
+    }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json rare_event_to_json(const scenario& sc, const rare_event_options& o, const rare_event_result& r) {
+  const scenario area = defended_area(sc);
+  nlohmann::json j;
+  j["scenario"] = sc.name;
+  j["method"] = "importance_sampling";
+  j["trials"] = r.tally.trials;
+  j["trials_requested"] = o.trials;
+  j["seed"] = o.seed;
+  j["confidence"] = o.confidence;
+  j["event"] = {{"leakers_at_least", o.leaker_threshold},
+                {"asset", o.target_asset >= 0 ? nlohmann::json(area.assets[static_cast<std::size_t>(o.target_asset)].name)
+                                              : nlohmann::json(nullptr)}};
+  j["target_relative_error"] = o.target_relative_error;
+  j["stopped_early"] = r.stopped_early;
+  j["cancelled"] = r.cancelled;
+  j["p_leak"] = rare_estimate_json(r.p_leak);
+  j["effective_sample_size"] = r.p_leak.effective_sample_size;
+  nlohmann::json by_asset = nlohmann::json::object();
+  for (std::size_t a = 0; a < area.assets.size() && a < r.by_asset.size(); ++a)
+    by_asset[area.assets[a].name] = {{"value", area.assets[a].value},
+                                     {"p_leak", rare_estimate_json(r.by_asset[a])},
+                                     {"effective_sample_size", r.by_asset[a].effective_sample_size}};
+  j["by_asset"] = by_asset;
+  j["weights"] = {{"mean", r.mean_weight},
+                  {"standard_error", r.weight_standard_error},
+                  {"effective_sample_size_all_trials", r.effective_sample_size_all_trials}};
+  nlohmann::json raid_mean = nlohmann::json::array();
+  for (std::size_t g = 0; g < r.law.raid_mean.size(); ++g)
+    if (r.law.raid_mean[g] >= 0.0)
+      raid_mean.push_back({{"group", g}, {"scenario_mean", area.raid.groups[g].count.mean}, {"biased_mean", r.law.raid_mean[g]}});
+  nlohmann::json miss_scale = nlohmann::json::array();
+  for (std::size_t k = 0; k < r.law.detection_miss_scale.size(); ++k)
+    if (r.law.detection_miss_scale[k] >= 0.0)
+      miss_scale.push_back({{"battery", area.batteries[k / area.classes.size()].name},
+                            {"class", area.classes[k % area.classes.size()].name},
+                            {"miss_scale", r.law.detection_miss_scale[k]}});
+  j["biasing"] = {{"scope", std::string(to_string(r.law.scope))},
+                  {"tuned", o.fixed_law == nullptr},
+                  {"kill_pk", kill_pk_json(area, r.law.kill_pk)},
+                  {"raid_mean", raid_mean},
+                  {"detection_miss_scale", miss_scale}};
+  nlohmann::json steps = nlohmann::json::array();
+  for (const cross_entropy_step& s : r.tuning) {
+    nlohmann::json pk = nlohmann::json::array();
+    for (const double q : s.kill_pk) pk.push_back(q >= 0.0 ? nlohmann::json(q) : nlohmann::json(nullptr));
+    steps.push_back({{"iteration", s.iteration},
+                     {"scope", std::string(to_string(s.scope))},
+                     {"trials", s.trials},
+                     {"level", s.level},
+                     {"elite", s.elite},
+                     {"hits", s.hits},
+                     {"kill_pk", pk},
+                     {"raid_mean", s.raid_mean},
+                     {"detection_miss_scale", s.detection_miss_scale}});
+  }
+  j["tuning"] = {{"pilot_trials", r.pilot_trials_run}, {"iterations", steps}};
+  j["warnings"] = r.warnings;
+  j["elapsed_s"] = r.elapsed_s;
+  j["trials_per_second"] = r.elapsed_s > 0.0 ? static_cast<double>(r.tally.trials + r.pilot_trials_run) / r.elapsed_s : 0.0;
+  return j;
+}
+
+std::string format_rare_event_summary(const scenario& sc, const rare_event_options& o, const rare_event_result& r) {
+  const scenario area = defended_area(sc);
+  const int pct = static_cast<int>(std::lround(o.confidence * 100.0));
+  std::string s;
+  auto line = [&](const std::string& text) { s += text + "\n"; };
+  line(fmt::format("samsim run: {} (--rare-event)", sc.name));
+  line(fmt::format("  importance sampling, {} scope ({}): {} trials (requested at most {}) + {} pilot trials, seed {}, "
+                   "{}% normal intervals{}",
+                   to_string(r.law.scope), o.fixed_law ? "fixed biasing" : "tuned by cross-entropy", r.tally.trials,
+                   o.trials, r.pilot_trials_run, o.seed, pct,
+                   r.stopped_early ? fmt::format(", stopped at relative error {}", o.target_relative_error)
+                                   : (r.cancelled ? ", CANCELLED" : "")));
+  line(fmt::format("  {:.3f} s ({:.3f} s tuning)", r.elapsed_s, r.tuning_s));
+  line("");
+  line(fmt::format("  {:<28} {:>12} {:>11} {:>9}   {:<28} {:>10}", "quantity", "estimate", "std error", "rel err",
+                   "interval", "ESS"));
+  auto row = [&](const std::string& what, const rare_event_estimate& e) {
+    line(fmt::format("  {:<28} {:>12.5g} {:>11.3g} {:>9.4f}   [{:.5g}, {:.5g}]{:>10.1f}", what, e.estimate,
+                     e.standard_error, e.relative_error, e.lower, e.upper, e.effective_sample_size));
+  };
+  const std::string event =
+      o.target_asset >= 0
+          ? fmt::format("P({} reached{})", area.assets[static_cast<std::size_t>(o.target_asset)].name,
+                        o.leaker_threshold > 1 ? fmt::format(" by >= {}", o.leaker_threshold) : std::string())
+          : (o.leaker_threshold == 1 ? std::string("P(at least one leaker)")
+                                     : fmt::format("P(leakers >= {})", o.leaker_threshold));
+  row(event, r.p_leak);
+  if (area.assets.size() > 1 || sc.format == 2)
+    for (std::size_t a = 0; a < area.assets.size() && a < r.by_asset.size(); ++a)
+      row(fmt::format("P(leak) {}", area.assets[a].name), r.by_asset[a]);
+  line("");
+  line(fmt::format("  mean weight {:.5f} +- {:.5f} (1 under a correct law)", r.mean_weight, r.weight_standard_error));
+  const std::size_t classes = area.classes.size();
+  for (std::size_t k = 0; k < area.interceptors.size(); ++k)
+    for (std::size_t c = 0; c < classes; ++c) {
+      const double q = r.law.kill_pk[k * classes + c];
+      if (q < 0.0) continue;
+      const interceptor_type& t = area.interceptors[k];
+      line(fmt::format("  biased Pk {} vs {}: {:.4f} (scenario {:.4f})", t.name, area.classes[c].name, q,
+                       c < t.pk_by_class.size() ? t.pk_by_class[c] : t.pk_default));
+    }
+  for (std::size_t g = 0; g < r.law.raid_mean.size(); ++g)
+    if (r.law.raid_mean[g] >= 0.0)
+      line(fmt::format("  biased mean count of raid group {}: {:.4g} (scenario {:.4g})", g, r.law.raid_mean[g],
+                       area.raid.groups[g].count.mean));
+  for (std::size_t k = 0; k < r.law.detection_miss_scale.size(); ++k)
+    if (r.law.detection_miss_scale[k] >= 0.0)
+      line(fmt::format("  detection miss scale {} vs {}: {:.4g}", area.batteries[k / classes].name,
+                       area.classes[k % classes].name, r.law.detection_miss_scale[k]));
+  for (const std::string& w : r.warnings) line("  WARNING: " + w);
+  return s;
 }
 
 nlohmann::json reach_to_json(const interceptor_reach& reach) {

@@ -53,13 +53,22 @@ interval_estimate t_interval(const char* function, double confidence, std::uint6
   return {mean, mean - half_width, mean + half_width};
 }
 
+/// z with P(Z > z) = tail for a standard normal Z.
+double upper_normal_quantile(double tail) {
+  const boost::math::normal_distribution<double, boost_policy> standard_normal;
+  return boost::math::quantile(boost::math::complement(standard_normal, tail));
+}
+
 }  // namespace
+
+double two_sided_normal_quantile(double confidence, const char* caller) {
+  return upper_normal_quantile(half_alpha(caller, confidence));
+}
 
 proportion_interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double confidence) {
   const double tail = half_alpha("wilson_interval", confidence);
   check_counts("wilson_interval", successes, trials);
-  const boost::math::normal_distribution<double, boost_policy> standard_normal;
-  const double z = boost::math::quantile(boost::math::complement(standard_normal, tail));
+  const double z = upper_normal_quantile(tail);
   const double n = static_cast<double>(trials);
   const double k = static_cast<double>(successes);
   const double z2 = z * z;
@@ -222,9 +231,7 @@ interval_estimate paired_moments::ratio_interval(double confidence) const {
   const double r = y_.mean() / x_.mean();
   const double var =
       (y_.variance() - 2.0 * r * covariance() + r * r * x_.variance()) / (static_cast<double>(n) * x_.mean() * x_.mean());
-  const double tail = half_alpha("paired_moments::ratio_interval", confidence);
-  const boost::math::normal_distribution<double, boost_policy> standard_normal;
-  const double z = boost::math::quantile(boost::math::complement(standard_normal, tail));
+  const double z = two_sided_normal_quantile(confidence, "paired_moments::ratio_interval");
   const double half = z * std::sqrt(std::max(0.0, var));
   return {r, r - half, r + half};
 }

@@ -66,6 +66,12 @@ samsim_add_mpi_compare_test(mpi_run_matches_single_process 2
 samsim_add_mpi_compare_test(mpi_run_matches_single_process_halfwidth 3
   "${SAMSIM_SCENARIO_DIR}/small-raid.json" "--trials 50000 --threads 1 --target-halfwidth 0.012" ON)
 
+# Importance sampling (--rare-event) over 3 ranks: every rank tunes the same law, the
+# relative-error rule stops in the middle of a round (41 chunks, rounds of 3 x 4).
+samsim_add_mpi_compare_test(mpi_rare_event_matches_single_process 3
+  "${SAMSIM_TEST_DATA_DIR}/rare-disjoint.json"
+  "--rare-event --threads 1 --target-relative-error 0.008 --pilot-trials 500" ON)
+
 # Kill-and-resume and interrupts under mpirun (tests/test_cli_resume.cpp, hidden [mpi] cases):
 # one ctest test, run alone like the comparisons above.
 if(TARGET test_cli_resume)

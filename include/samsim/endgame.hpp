@@ -45,6 +45,16 @@ std::uint32_t sample_salvo_rounds(double pk, int salvo_size, double common_mode_
 std::uint32_t sample_salvo_rounds(const double* pk_per_round, int salvo_size, double common_mode_correlation,
                                   random_stream& endgame_stream);
 
+/// Probability that a salvo drawn by sample_salvo_rounds gives exactly the
+/// kill pattern `kills` (bit i: round i killed), marginal over the
+/// common-mode choice:
+///   rho max(0, min_{killed} pk_i - max_{missed} pk_i) + (1 - rho) prod_i P_i,
+/// with P_i = pk_i for a killed round and 1 - pk_i for a missed one (min over
+/// no round is 1, max over none 0). The likelihood ratio of a salvo drawn
+/// under other Pks is the ratio of two of these. Same argument checks.
+double salvo_pattern_probability(const double* pk_per_round, int salvo_size, double common_mode_correlation,
+                                 std::uint32_t kills);
+
 /// Draws one salvo: true when at least one round kills (sample_salvo_rounds != 0).
 bool sample_salvo_kill(double pk, int salvo_size, double common_mode_correlation, random_stream& endgame_stream);
 

@@ -173,6 +173,9 @@ struct stock_result {
   bool out_of_rounds = false;  ///< ready rounds plus pool fell below one salvo at some time
 };
 
+struct importance_law;     // rare_event.hpp
+struct importance_record;  // rare_event.hpp
+
 /// Reusable buffers for run_trial: allocate once per thread, reuse every trial.
 struct trial_workspace {
   std::vector<threat_state> threats;
@@ -181,6 +184,12 @@ struct trial_workspace {
   std::vector<int> asset_leakers;        ///< per asset: leakers that reached it
   std::vector<std::uint8_t> battery_destroyed;  ///< per battery: put out of action by a leaker
   std::vector<stock_result> stocks;      ///< per (battery, type) in battery order, then type order within it
+  /// Importance sampling (rare_event.hpp): with a law, run_trial draws the
+  /// kills (and the looks and raid counts it biases) under it and fills
+  /// *importance with the draws' likelihood ratios. Both null (the default):
+  /// a plain trial.
+  const importance_law* biasing = nullptr;
+  importance_record* importance = nullptr;
   struct internal;
   std::shared_ptr<internal> state;  ///< engine bookkeeping, grown on first use
 };

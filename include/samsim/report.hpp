@@ -5,6 +5,7 @@
 
 #include <samsim/engagement.hpp>
 #include <samsim/monte_carlo.hpp>
+#include <samsim/rare_event.hpp>
 #include <samsim/scenario.hpp>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,17 @@ namespace samsim {
 /// Timing fields are `elapsed_s` and `trials_per_second` only.
 nlohmann::json result_to_json(const scenario& sc, const monte_carlo_options& options,
                               const monte_carlo_result& result);
+
+/// An importance-sampling result as JSON: p_leak {estimate, standard_error,
+/// relative_error, ci, hits, effective_sample_size, max_weight_share},
+/// effective_sample_size, by_asset.NAME.p_leak, weights, biasing, tuning,
+/// warnings (keys documented in docs/cli.md and docs/rare-events.md).
+nlohmann::json rare_event_to_json(const scenario& sc, const rare_event_options& options,
+                                  const rare_event_result& result);
+
+/// A readable summary of an importance-sampling result.
+std::string format_rare_event_summary(const scenario& sc, const rare_event_options& options,
+                                      const rare_event_result& result);
 
 /// A flyout table's reach beside the stated envelope limits (compare_reach), as
 /// `samsim run` writes it under "interceptor_reach": stated_max_range_m,

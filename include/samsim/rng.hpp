@@ -23,6 +23,7 @@ enum class stream_id : std::uint32_t {
   detection = 3,   ///< look-by-look detection draws
   tracking = 4,    ///< track-related draws (track error models)
   endgame = 5,     ///< kill or miss of each interceptor
+  rare_event = 6,  ///< importance sampling: which threat a trial biases (rare_event.hpp)
   user = 1000,     ///< first id free for embedding programs
   /// Detection draws of battery b >= 1 of a defended area use id
   /// battery_detection + b (battery 0 uses `detection`, as a one-battery

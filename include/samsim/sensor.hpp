@@ -63,7 +63,17 @@ class sensor_model {
   /// confirmation time, or +infinity.
   template <class OnDetection>
   double confirm_time_s(const threat_trajectory& traj, int class_index, const pd_table& pd, double phase_s,
-                        double from_s, double until_s, random_stream& draws, OnDetection&& on_detection) const;
+                        double from_s, double until_s, random_stream& draws, OnDetection&& on_detection) const {
+    return confirm_time_by(traj, class_index, pd, phase_s, from_s, until_s,
+                           [&draws](double pd_value) { return draws.uniform() < pd_value; }, on_detection);
+  }
+
+  /// The same look loop with each visible look decided by detects(pd) (true:
+  /// detected), which makes the look's draw: importance sampling decides the
+  /// looks under a biased Pd (rare_event.hpp).
+  template <class Detects, class OnDetection>
+  double confirm_time_by(const threat_trajectory& traj, int class_index, const pd_table& pd, double phase_s,
+                         double from_s, double until_s, Detects&& detects, OnDetection&& on_detection) const;
 
  private:
   radar_parameters radar_;
@@ -73,10 +83,10 @@ class sensor_model {
   Eigen::Vector3d site_enu_m_;
 };
 
-template <class OnDetection>
-double sensor_model::confirm_time_s(const threat_trajectory& traj, int class_index, const pd_table& pd,
-                                    double phase_s, double from_s, double until_s, random_stream& draws,
-                                    OnDetection&& on_detection) const {
+template <class Detects, class OnDetection>
+double sensor_model::confirm_time_by(const threat_trajectory& traj, int class_index, const pd_table& pd,
+                                     double phase_s, double from_s, double until_s, Detects&& detects,
+                                     OnDetection&& on_detection) const {
   const double period_s = radar_.scan_period_s;
   const double ha = radar_.antenna_height_m;
   const class_data& cls = of_class(class_index);
@@ -104,7 +114,7 @@ double sensor_model::confirm_time_s(const threat_trajectory& traj, int class_ind
     const double r2 = d_m * d_m + dz * dz;
     const double snr = cls.snr_per_r4 / (r2 * r2);
     const double pd_value = pd(snr);
-    const bool detected = draws.uniform() < pd_value;
+    const bool detected = detects(pd_value);
     if (detected) on_detection(t, pd_value);
     if (window.record_look(detected)) return t;
   }

@@ -29,6 +29,11 @@ struct interval_estimate {
   double upper;
 };
 
+/// The standard normal quantile z with P(|Z| <= z) = confidence (1.96 for
+/// 0.95): the half-width of a normal interval in standard errors. Throws
+/// std::invalid_argument naming `caller` unless 0 < confidence < 1.
+double two_sided_normal_quantile(double confidence, const char* caller = "two_sided_normal_quantile");
+
 /// Wilson score interval for successes out of trials. Good coverage even for
 /// small n or k near 0 or n; k = 0 gives lower exactly 0, k = n upper exactly 1.
 /// Throws std::invalid_argument if trials == 0 (no estimate exists; callers

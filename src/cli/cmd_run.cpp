@@ -7,18 +7,23 @@
 #include "output.hpp"
 
 #include <samsim/engagement.hpp>
+#include <samsim/log.hpp>
 #include <samsim/monte_carlo.hpp>
+#include <samsim/rare_event.hpp>
 #include <samsim/report.hpp>
 #include <samsim/scenario.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
 #ifdef SAMSIM_HAVE_MPI
 #include <mpi.h>
@@ -39,6 +44,17 @@ struct run_args {
   std::string resume_path;
   double checkpoint_interval_s = 5.0;
   bool quiet = false;
+  // Importance sampling (--rare-event).
+  bool rare_event = false;
+  std::optional<double> target_relative_error;
+  int leakers_at_least = 1;
+  std::string rare_event_asset;  ///< the main event's asset (empty: every leaker)
+  bool tune_raid_counts = false;
+  bool tune_detection = false;
+  std::uint64_t pilot_trials = 2000;
+  int cross_entropy_iterations = 8;
+  std::string biasing_scope = "auto";
+  std::vector<std::string> bias_pk;  ///< "TYPE:CLASS=PK" or "CLASS=PK": a fixed law, no tuning
 
   /// Where checkpoints go: --checkpoint, else the --resume file itself.
   const std::string& checkpoint_file() const { return checkpoint_path.empty() ? resume_path : checkpoint_path; }
@@ -194,11 +210,11 @@ bool started_by_mpirun() {
          std::getenv("PMIX_RANK") != nullptr;
 }
 
-/// MPI run: chunks are dealt in rounds; in each round rank r runs a contiguous
-/// block of chunks, rank 0 gathers every chunk's tally and merges them in chunk
-/// order (applying the stop rule), then tells the others whether to go on.
-/// The merged tally is exactly the one a single process computes.
-int run_mpi(const run_args& a) {
+/// Runs body(rank, size) between MPI_Init and MPI_Finalize and returns its
+/// status; an exception thrown on every rank (a bad scenario) is reported by
+/// rank 0 alone, status 1.
+template <class Body>
+int mpi_session(Body&& body) {
   MPI_Init(nullptr, nullptr);
   int rank = 0;
   int size = 1;
@@ -206,6 +222,73 @@ int run_mpi(const run_args& a) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   int status = 0;
   try {
+    status = body(rank, size);
+  } catch (const std::exception& e) {
+    if (rank == 0) std::cerr << "samsim: error: " << e.what() << "\n";
+    status = 1;
+  }
+  MPI_Finalize();
+  return status;
+}
+
+/// Rank 0 runs finish() (the outputs) and every rank ends with its status (an
+/// interrupt is reported by all). A failure is reported here, not by
+/// mpi_session: the other ranks wait for this status.
+template <class Finish>
+int rank_0_status(int rank, Finish&& finish) {
+  int status = 0;
+  if (rank == 0) {
+    try {
+      status = finish();
+    } catch (const exit_with_code& e) {
+      status = e.code;
+    } catch (const std::exception& e) {
+      std::cerr << "samsim: error: " << e.what() << "\n";
+      status = 1;
+    }
+  }
+  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return status;
+}
+
+/// Every rank's chunk tallies, gathered on rank 0 in rank order (the chunk
+/// order, as each rank runs a contiguous block of a round); empty elsewhere.
+/// Tally: to_words() and from_words(words, count), an exact round trip.
+template <class Tally>
+std::vector<Tally> gather_on_rank_0(const std::vector<Tally>& mine, int rank, int size) {
+  std::vector<std::uint64_t> words;
+  for (const Tally& t : mine) {
+    const auto w = t.to_words();
+    words.push_back(w.size());
+    words.insert(words.end(), w.begin(), w.end());
+  }
+  int my_count = static_cast<int>(words.size());
+  std::vector<int> counts(static_cast<std::size_t>(size));
+  MPI_Gather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::vector<int> displs(static_cast<std::size_t>(size), 0);
+  std::vector<std::uint64_t> all;
+  if (rank == 0) {
+    for (int r = 1; r < size; ++r)
+      displs[static_cast<std::size_t>(r)] = displs[static_cast<std::size_t>(r - 1)] + counts[static_cast<std::size_t>(r - 1)];
+    all.resize(static_cast<std::size_t>(displs.back() + counts.back()));
+  }
+  MPI_Gatherv(words.data(), my_count, MPI_UINT64_T, all.data(), counts.data(), displs.data(), MPI_UINT64_T, 0,
+              MPI_COMM_WORLD);
+  std::vector<Tally> ordered;
+  for (std::size_t p = 0; p < all.size();) {
+    const auto n = static_cast<std::size_t>(all[p]);
+    ordered.push_back(Tally::from_words(all.data() + p + 1, n));
+    p += n + 1;
+  }
+  return ordered;
+}
+
+/// MPI run: chunks are dealt in rounds; in each round rank r runs a contiguous
+/// block of chunks, rank 0 gathers every chunk's tally and merges them in chunk
+/// order (applying the stop rule), then tells the others whether to go on.
+/// The merged tally is exactly the one a single process computes.
+int run_mpi(const run_args& a) {
+  return mpi_session([&](int rank, int size) {
     const loaded_scenario l = load(a.scenario_path);
     const scenario& sc = l.sc;
     const engagement_model model(sc);
@@ -243,32 +326,10 @@ int run_mpi(const run_args& a) {
       const std::uint64_t first = std::min(chunks, base + per_rank * static_cast<std::uint64_t>(rank));
       const std::uint64_t last = std::min(chunks, first + per_rank);
       // A round is never cut short (no cancel flag here): rank 0 merges whole, contiguous rounds only.
-      std::vector<std::uint64_t> words;
-      for (const auto& t : run_chunks(model, o, {first, last - first})) {
-        const auto w = t.to_words();
-        words.push_back(w.size());
-        words.insert(words.end(), w.begin(), w.end());
-      }
-      int my_count = static_cast<int>(words.size());
-      std::vector<int> counts(static_cast<std::size_t>(size));
-      MPI_Gather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-      std::vector<int> displs(static_cast<std::size_t>(size), 0);
-      std::vector<std::uint64_t> all;
-      if (rank == 0) {
-        for (int r = 1; r < size; ++r) displs[static_cast<std::size_t>(r)] = displs[static_cast<std::size_t>(r - 1)] + counts[static_cast<std::size_t>(r - 1)];
-        all.resize(static_cast<std::size_t>(displs.back() + counts.back()));
-      }
-      MPI_Gatherv(words.data(), my_count, MPI_UINT64_T, all.data(), counts.data(), displs.data(), MPI_UINT64_T, 0,
-                  MPI_COMM_WORLD);
+      const std::vector<monte_carlo_tally> ordered = gather_on_rank_0(run_chunks(model, o, {first, last - first}), rank, size);
       // Bit 1: rank 0 reached the half-width target; bit 2: some rank got SIGINT or SIGTERM.
       int my_stop = guard.flag()->load() ? 2 : 0;
       if (rank == 0) {
-        std::vector<monte_carlo_tally> ordered;
-        for (std::size_t p = 0; p < all.size();) {
-          const std::size_t n = static_cast<std::size_t>(all[p]);
-          ordered.push_back(monte_carlo_tally::from_words(all.data() + p + 1, n));
-          p += n + 1;
-        }
         bool stopped = false;
         state.next_chunk += merge_in_order(state.tally, ordered, o, stopped);
         state.stopped_early = stopped;
@@ -291,7 +352,7 @@ int run_mpi(const run_args& a) {
         break;
       }
     }
-    if (rank == 0) try {
+    return rank_0_status(rank, [&] {
       interrupted = interrupted && state.next_chunk < chunks;
       result.tally = state.tally;
       result.stopped_early = state.stopped_early;
@@ -302,25 +363,214 @@ int run_mpi(const run_args& a) {
       result.estimates = estimate(result.tally, o.confidence);
       emit(sc, o, result, reach, a, interrupted);
       checkpoint->final(state, seconds_since(start), !interrupted);
-      if (interrupted) status = report_interrupt(guard, result, o, *checkpoint);
-    } catch (const std::exception& e) {
-      // Reported here, not below: the other ranks wait for this status.
-      std::cerr << "samsim: error: " << e.what() << "\n";
-      status = 1;
-    }
-    // Every rank ends with rank 0's status (an interrupt is reported by all).
-    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  } catch (const std::exception& e) {
-    if (rank == 0) std::cerr << "samsim: error: " << e.what() << "\n";
-    status = 1;
+      return interrupted ? report_interrupt(guard, result, o, *checkpoint) : 0;
+    });
+  });
+}
+#endif
+
+// ---- --rare-event ----------------------------------------------------------
+
+/// Most trials a relative-error target may run to when --trials does not say.
+constexpr std::uint64_t rare_event_default_max_trials = 100'000'000;
+constexpr double rare_event_default_target = 0.1;
+
+void check_rare_event_args(const run_args& a) {
+  if (!a.rare_event) {
+    if (a.target_relative_error || !a.bias_pk.empty() || a.biasing_scope != "auto" || a.leakers_at_least != 1 ||
+        !a.rare_event_asset.empty() || a.tune_raid_counts || a.tune_detection)
+      throw usage_error("--target-relative-error, --bias-pk, --biasing-scope, --leakers-at-least, --rare-event-asset, "
+                        "--tune-raid-counts and --tune-detection need --rare-event");
+    return;
   }
-  MPI_Finalize();
-  return status;
+  if (!a.checkpoint_path.empty() || !a.resume_path.empty())
+    throw usage_error("--rare-event runs have no checkpoints (--checkpoint, --resume)");
+  if (a.target_halfwidth) throw usage_error("--rare-event stops on --target-relative-error, not --target-halfwidth");
+  if (!a.csv_path.empty()) throw usage_error("--rare-event writes no CSV (use --json)");
+  if (a.target_relative_error && !(*a.target_relative_error >= 0.0 && *a.target_relative_error < 1.0))
+    throw usage_error("--target-relative-error must be in [0, 1) (0: run every trial)");
+  if (a.leakers_at_least < 1) throw usage_error("--leakers-at-least must be >= 1");
+  if (a.pilot_trials < 10) throw usage_error("--pilot-trials must be >= 10");
+  if (a.cross_entropy_iterations < 1 || a.cross_entropy_iterations > 200)
+    throw usage_error("--cross-entropy-iterations must be in 1..200");
+}
+
+/// The fixed law of --bias-pk entries "TYPE:CLASS=PK" (TYPE may be left out
+/// when the scenario has one interceptor type).
+importance_law law_from_args(const engagement_model& model, const run_args& a, biasing_scope scope) {
+  const scenario& area = model.scenario_data();
+  importance_law law = unbiased_law(model, scope);
+  for (const std::string& entry : a.bias_pk) {
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos) throw usage_error(fmt::format("--bias-pk '{}': expected TYPE:CLASS=PK", entry));
+    const std::string pair = entry.substr(0, eq), value = entry.substr(eq + 1);
+    const auto colon = pair.find(':');
+    std::string type_name = colon == std::string::npos ? std::string() : pair.substr(0, colon);
+    const std::string class_name = colon == std::string::npos ? pair : pair.substr(colon + 1);
+    if (type_name.empty()) {
+      if (area.interceptors.size() != 1)
+        throw usage_error(fmt::format("--bias-pk '{}': name the interceptor type (TYPE:CLASS=PK), the scenario has {}",
+                                      entry, area.interceptors.size()));
+      type_name = area.interceptors[0].name;
+    }
+    auto type_it = std::find_if(area.interceptors.begin(), area.interceptors.end(),
+                                [&](const interceptor_type& t) { return t.name == type_name; });
+    if (type_it == area.interceptors.end())
+      throw usage_error(fmt::format("--bias-pk '{}': no interceptor type '{}'", entry, type_name));
+    auto class_it = std::find_if(area.classes.begin(), area.classes.end(),
+                                 [&](const threat_class& c) { return c.name == class_name; });
+    if (class_it == area.classes.end())
+      throw usage_error(fmt::format("--bias-pk '{}': no threat class '{}'", entry, class_name));
+    double pk = 0.0;
+    try {
+      std::size_t used = 0;
+      pk = std::stod(value, &used);
+      if (used != value.size()) throw std::invalid_argument(value);
+    } catch (const std::exception&) {
+      throw usage_error(fmt::format("--bias-pk '{}': '{}' is not a number", entry, value));
+    }
+    if (!(pk > 0.0 && pk < 1.0)) throw usage_error(fmt::format("--bias-pk '{}': the Pk must be in (0, 1)", entry));
+    const auto k = static_cast<std::size_t>(type_it - area.interceptors.begin());
+    const auto c = static_cast<std::size_t>(class_it - area.classes.begin());
+    law.kill_pk[k * area.classes.size() + c] = pk;
+  }
+  try {
+    return make_importance_law(model, law);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(fmt::format("--bias-pk: {}", e.what()));
+  }
+}
+
+/// What a --rare-event run does, from the arguments; a fixed law (--bias-pk) goes to *fixed.
+rare_event_options rare_event_options_for(const engagement_model& model, const run_args& a,
+                                          std::optional<importance_law>& fixed) {
+  const scenario& area = model.scenario_data();
+  rare_event_options o;
+  o.seed = a.seed.value_or(area.monte_carlo.seed);
+  o.confidence = area.monte_carlo.confidence;
+  o.threads = a.threads;
+  o.target_relative_error = a.target_relative_error.value_or(a.trials ? 0.0 : rare_event_default_target);
+  o.trials = a.trials.value_or(o.target_relative_error > 0.0 ? rare_event_default_max_trials : area.monte_carlo.trials);
+  o.leaker_threshold = a.leakers_at_least;
+  if (!a.rare_event_asset.empty()) {
+    const std::vector<asset>& assets = area.assets;
+    const auto it = std::find_if(assets.begin(), assets.end(), [&](const asset& x) { return x.name == a.rare_event_asset; });
+    if (it == assets.end()) throw usage_error(fmt::format("--rare-event-asset '{}': no such asset", a.rare_event_asset));
+    o.target_asset = static_cast<int>(it - assets.begin());
+  }
+  o.pilot_trials = a.pilot_trials;
+  o.cross_entropy_iterations = a.cross_entropy_iterations;
+  o.tune_raid_counts = a.tune_raid_counts;
+  o.tune_detection = a.tune_detection;
+  if (a.biasing_scope == "one_threat" || a.biasing_scope == "every_threat") {
+    o.automatic_scope = false;
+    o.scope = a.biasing_scope == "one_threat" ? biasing_scope::one_threat : biasing_scope::every_threat;
+  } else if (a.biasing_scope != "auto") {
+    throw usage_error(fmt::format("--biasing-scope '{}': expected auto, one_threat or every_threat", a.biasing_scope));
+  }
+  if (!a.bias_pk.empty()) {
+    fixed = law_from_args(model, a, o.scope);
+    o.fixed_law = &*fixed;
+  }
+  return o;
+}
+
+/// Warnings on stderr, then the JSON and the summary; throws exit_with_code for an interrupted run.
+void emit_rare_event(const scenario& sc, const rare_event_options& o, const rare_event_result& r,
+                     const nlohmann::json& reach, const run_args& a, const interrupt_guard& guard) {
+  for (const std::string& w : r.warnings) logger()->warn("{}: {}", a.scenario_path, w);
+  nlohmann::json j = rare_event_to_json(sc, o, r);
+  j["interceptor_reach"] = reach;
+  j["interrupted"] = r.cancelled;
+  write_outputs({{a.json_path, j.dump(2) + "\n"}});
+  if (a.json_path != "-") std::cout << format_rare_event_summary(sc, o, r) << std::flush;
+  if (r.cancelled) {
+    std::cerr << fmt::format("samsim: interrupted by {} after {} trials\n", guard.signal_name(), r.tally.trials);
+    throw exit_with_code{guard.exit_code()};
+  }
+}
+
+void rare_event_command(const run_args& a) {
+  const loaded_scenario l = load(a.scenario_path);
+  const engagement_model model(l.sc);
+  const nlohmann::json reach = checked_reach(model, a);
+  std::optional<importance_law> fixed;
+  rare_event_options o = rare_event_options_for(model, a, fixed);
+  const interrupt_guard guard;
+  o.cancel = guard.flag();
+  if (!a.quiet && stderr_is_terminal())
+    o.progress = [&](std::uint64_t done, const rare_event_estimate& e) {
+      std::cerr << fmt::format("\r  {} trials  P {:.4g} +- {:.2g} (relative error {:.3f})   ", done, e.estimate,
+                               e.standard_error, e.relative_error)
+                << std::flush;
+    };
+  const rare_event_result r = run_rare_event(model, o);
+  if (o.progress) std::cerr << "\n";
+  emit_rare_event(l.sc, o, r, reach, a, guard);
+}
+
+#ifdef SAMSIM_HAVE_MPI
+/// --rare-event under MPI: every rank tunes the same law (tuning is
+/// deterministic, so no message is needed), then the run's chunks are dealt
+/// in rounds as in run_mpi and rank 0 merges them in chunk order with the
+/// relative-error rule: the result is the single-process one.
+int rare_event_mpi(const run_args& a) {
+  return mpi_session([&](int rank, int size) {
+    const loaded_scenario l = load(a.scenario_path);
+    const engagement_model model(l.sc);
+    const nlohmann::json reach = rank == 0 ? checked_reach(model, a) : nlohmann::json();
+    std::optional<importance_law> fixed;
+    const rare_event_options o = rare_event_options_for(model, a, fixed);
+    const interrupt_guard guard;
+    const auto start = std::chrono::steady_clock::now();
+    rare_event_result result = tune_rare_event(model, o);
+    const std::uint64_t chunks = rare_event_chunk_count(o);
+    const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const std::uint64_t per_rank = 4 * static_cast<std::uint64_t>(threads);
+    rare_event_tally total;
+    total.by_asset.resize(model.scenario_data().assets.size());
+    std::uint64_t merged = 0;
+    for (std::uint64_t base = 0; base < chunks; base += per_rank * static_cast<std::uint64_t>(size)) {
+      const std::uint64_t first = std::min(chunks, base + per_rank * static_cast<std::uint64_t>(rank));
+      const std::uint64_t last = std::min(chunks, first + per_rank);
+      const auto ordered = gather_on_rank_0(run_rare_event_chunks(model, result.law, o, {first, last - first}), rank, size);
+      int my_stop = guard.flag()->load() ? 2 : 0;  // bit 1: the target is reached; bit 2: an interrupt
+      if (rank == 0)
+        for (const rare_event_tally& t : ordered) {
+          total.merge(t);
+          ++merged;
+          if (rare_event_target_reached(total, o)) {
+            result.stopped_early = true;
+            my_stop |= 1;
+            break;
+          }
+        }
+      int stop = 0;
+      MPI_Allreduce(&my_stop, &stop, 1, MPI_INT, MPI_BOR, MPI_COMM_WORLD);
+      if (stop & 1) break;
+      if (stop & 2) {
+        result.cancelled = true;  // rank 0 checks below whether chunks were left
+        break;
+      }
+    }
+    return rank_0_status(rank, [&] {
+      result.cancelled = result.cancelled && !result.stopped_early && merged < chunks;
+      finish_rare_event(model, o, std::move(total), result);
+      result.elapsed_s = seconds_since(start);
+      emit_rare_event(l.sc, o, result, reach, a, guard);
+      return 0;
+    });
+  });
 }
 #endif
 
 void run_command(const run_args& a) {
   check_args(a);
+  check_rare_event_args(a);
+#ifdef SAMSIM_HAVE_MPI
+  if (a.rare_event && started_by_mpirun()) std::exit(rare_event_mpi(a));
+#endif
+  if (a.rare_event) return rare_event_command(a);
 #ifdef SAMSIM_HAVE_MPI
   if (started_by_mpirun()) {
     const int status = run_mpi(a);
@@ -383,6 +633,32 @@ const registrar run_reg{20, [](CLI::App& app) {
   sub->add_option("--checkpoint-interval", a->checkpoint_interval_s, "Seconds between checkpoints")
       ->capture_default_str();
   sub->add_flag("--quiet", a->quiet, "No progress line");
+  sub->add_flag("--rare-event", a->rare_event,
+                "Importance sampling for rare leaks, tuned by cross-entropy (docs/rare-events.md)");
+  sub->add_option("--target-relative-error", a->target_relative_error,
+                  "--rare-event: stop once the estimate's relative error is at most this (default 0.1 unless --trials "
+                  "is given; 0: run every trial)");
+  sub->add_option("--leakers-at-least", a->leakers_at_least,
+                  "--rare-event: the event is at least this many leakers in a trial")
+      ->capture_default_str();
+  sub->add_option("--rare-event-asset", a->rare_event_asset,
+                  "--rare-event: the event is this asset reached (tuning and stopping follow it)");
+  sub->add_flag("--tune-raid-counts", a->tune_raid_counts,
+                "--rare-event: tune the mean of every Poisson raid group too");
+  sub->add_flag("--tune-detection", a->tune_detection,
+                "--rare-event: tune a detection miss scale per battery and threat class too");
+  sub->add_option("--pilot-trials", a->pilot_trials, "--rare-event: trials per cross-entropy pilot")
+      ->capture_default_str();
+  sub->add_option("--cross-entropy-iterations", a->cross_entropy_iterations,
+                  "--rare-event: cross-entropy iterations at most")
+      ->capture_default_str();
+  sub->add_option("--biasing-scope", a->biasing_scope,
+                  "--rare-event: auto, one_threat (a mixture over the threats) or every_threat")
+      ->capture_default_str();
+  sub->add_option("--bias-pk", a->bias_pk,
+                  "--rare-event: fix the biased Pk of a pair, TYPE:CLASS=PK (TYPE optional with one type); "
+                  "repeatable; no tuning")
+      ->take_all();
   sub->callback([a] { run_command(*a); });
 }};
 
