@@ -272,7 +272,32 @@ struct trial_workspace::internal {
   std::vector<std::pair<int, int>> confirmed_now;  ///< (threat, battery) confirmed at the current instant
   std::vector<std::uint8_t> out_of_action;  ///< per battery
   std::vector<double> out_of_action_s;      ///< per battery: when it was put out of action (inf: never)
-  std::vector<int> candidates;
+  /// A decision pass's work: the ranks of single threats to look at, in
+  /// service order (pass_threats), and batteries whose eligible threats it
+  /// looks at (pass_sources), merged in service order as the pass goes.
+  std::vector<int> pass_threats;
+  struct battery_source {
+    int battery;
+    std::size_t next;      ///< index of its first rank after the pass's cursor
+    std::uint64_t version; ///< battery_eligible_version when `next` was found
+  };
+  std::vector<battery_source> pass_sources;
+  std::vector<std::uint64_t> source_of_pass;  ///< per battery: the pass it is a source of
+  /// Threats that changed (or were held) since the last pass visited them,
+  /// once each (pending_flag): the next pass looks at them.
+  std::vector<int> pending;
+  std::vector<std::uint8_t> pending_flag;  ///< per threat
+  /// Batteries that changed since the last pass, once each
+  /// (changed_battery_flag): the next pass looks at their eligible threats.
+  std::vector<int> changed_batteries;
+  std::vector<std::uint8_t> changed_battery_flag;  ///< per battery
+  /// Per battery: the ranks of the eligible threats whose track it has had,
+  /// ascending (a superset of those it may fire at).
+  std::vector<std::vector<int>> battery_eligible;
+  std::vector<std::uint64_t> battery_eligible_version;  ///< per battery: changes of its list
+  std::vector<std::uint8_t> in_eligible;  ///< per threat: listed in `eligible`
+  /// Batteries whose radar has threats waiting for a track slot, in battery order.
+  std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
   std::vector<threat_view> views;  ///< per threat, while the order is computed
   /// Threats that may be fired at now (eligible()), in service order: kept
@@ -367,6 +392,14 @@ class trial_engine {
     st_.battery_changed.assign(nb, 0);
     st_.confirmed_now.clear();
     st_.eligible.clear();
+    st_.changed_batteries.clear();
+    st_.changed_battery_flag.assign(nb, 0);
+    st_.battery_eligible.resize(nb);
+    for (auto& list : st_.battery_eligible) list.clear();
+    st_.battery_eligible_version.assign(nb, 0);
+    st_.source_of_pass.assign(nb, 0);
+    st_.pass_sources.clear();
+    st_.slot_waiting_batteries.clear();
     st_.kill_flags.clear();
     st_.serial_stock.clear();
     st_.options.resize(static_cast<std::size_t>(stocks_));
@@ -394,6 +427,10 @@ class trial_engine {
     st_.shots.assign(n * static_cast<std::size_t>(stocks_), shot_memory{});
     st_.threat_changed.assign(n, 0);
     st_.threat_decided.assign(n, 0);
+    st_.pending.clear();
+    st_.pending_flag.assign(n, 0);
+    st_.in_eligible.assign(n, 0);
+    st_.pass_threats.clear();
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
       ws_.trajectories.emplace_back(sc_.classes[static_cast<std::size_t>(t.class_index)], t);
@@ -549,9 +586,9 @@ class trial_engine {
       const double t_end = st_.rt[i].leak_time_s;
       for (int b = 0; b < batteries_; ++b) {
         const sensor_model& sensor = model_.sensors()[static_cast<std::size_t>(b)];
-        const pd_table& pd = model_.pd_tables()[static_cast<std::size_t>(sensor.of_class(cls).pd_table_index)];
         const double from_s = std::max(traj.launch_time_s(), sc_.batteries[static_cast<std::size_t>(b)].ready_time_s);
         if (!sensor.may_see(traj, from_s, t_end)) continue;  // a radar far away: no look could see it
+        const pd_table& pd = model_.pd_tables()[static_cast<std::size_t>(sensor.of_class(cls).pd_table_index)];
         random_stream det = detection_stream(b, static_cast<int>(i));
         auto on_detection = [&](double t, double pd_value) {
           record(t, trace_kind::detection, static_cast<int>(i), -1, -1, pd_value, b);
@@ -562,10 +599,14 @@ class trial_engine {
                 ? sensor.confirm_time_by(traj, cls, pd, phase, from_s, t_end, biased_looks(b, static_cast<int>(i), det),
                                          on_detection)
                 : sensor.confirm_time_s(traj, cls, pd, phase, from_s, t_end, det, on_detection);
-        if (std::isfinite(confirm_s)) push(confirm_s, event_type::confirm, static_cast<int>(i), b);
+        if (std::isfinite(confirm_s))
+          st_.queue.push_to_run(confirm_s, static_cast<unsigned>(event_type::confirm),
+                                event_payload{static_cast<int>(i), b});
       }
-      push(t_end, event_type::leak, static_cast<int>(i));
+      st_.queue.push_to_run(t_end, static_cast<unsigned>(event_type::leak), event_payload{static_cast<int>(i), -1});
     }
+    // Known before the first event: one sort, and the heap holds only what the engagement adds.
+    st_.queue.sort_run();
   }
 
   // ---- events ------------------------------------------------------------
@@ -702,6 +743,10 @@ class trial_engine {
     (void)t;
     access(i, b).waiting_slot = true;
     auto& q = st_.slot_queues[static_cast<std::size_t>(b)];
+    if (q.empty()) {
+      auto& w = st_.slot_waiting_batteries;
+      w.insert(std::lower_bound(w.begin(), w.end(), b), b);
+    }
     q.insert(std::lower_bound(q.begin(), q.end(), i, [this](int x, int y) { return served_before(x, y); }), i);
     st_.confirmed_now.emplace_back(i, b);
   }
@@ -709,9 +754,10 @@ class trial_engine {
   /// Gives free track slots to waiting threats in priority order, radar by
   /// radar. A waiting threat that leaked never gets one.
   void grant_track_slots(double t) {
-    for (int b = 0; b < batteries_; ++b) {
+    auto& waiting_batteries = st_.slot_waiting_batteries;
+    // Granting a slot changes no slot queue: the list stands during the loop.
+    for (const int b : waiting_batteries) {
       auto& q = st_.slot_queues[static_cast<std::size_t>(b)];
-      if (q.empty()) continue;
       track_slots& slots = st_.slots[static_cast<std::size_t>(b)];
       std::size_t taken = 0;
       while (taken < q.size() && slots.in_use() < slots.capacity()) {
@@ -729,6 +775,7 @@ class trial_engine {
       while (taken < q.size() && !waiting(q[taken], b)) ++taken;
       q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(taken));
     }
+    std::erase_if(waiting_batteries, [this](int b) { return st_.slot_queues[static_cast<std::size_t>(b)].empty(); });
     for (const auto& [j, b] : st_.confirmed_now)
       if (waiting(j, b)) record(t, trace_kind::track_waiting, j, -1, -1, 0.0, b);
     st_.confirmed_now.clear();
@@ -922,19 +969,41 @@ class trial_engine {
   /// changed at time t. The list is in service order (served_before).
   bool refresh_eligible(int i, double t) {
     changed(i);
-    auto& list = st_.eligible;
-    const auto at = std::lower_bound(list.begin(), list.end(), i, [this](int a, int b) { return served_before(a, b); });
-    const bool listed = at != list.end() && *at == i;
+    std::uint8_t& listed = st_.in_eligible[static_cast<std::size_t>(i)];
     const bool now = eligible(i, t);
-    int& count = eligible_by_block_[block_slot(st_.rt[static_cast<std::size_t>(i)].last_block)];
-    if (now && !listed) {
-      list.insert(at, i);
-      ++count;
-    } else if (!now && listed) {
-      list.erase(at);
-      --count;
+    if (now == (listed != 0)) {
+      // Still listed: a battery that just gained its track lists it too.
+      if (now) for (const int b : batteries_of(i)) list_in_battery(b, i, true);
+      return now;
     }
+    listed = now ? 1 : 0;
+    list_in(st_.eligible, i, now);
+    for (const int b : batteries_of(i)) list_in_battery(b, i, now);
+    eligible_by_block_[block_slot(st_.rt[static_cast<std::size_t>(i)].last_block)] += now ? 1 : -1;
     return now;
+  }
+
+  /// Puts threat i into a list in service order, or takes it out.
+  void list_in(std::vector<int>& list, int i, bool in) {
+    const auto at = std::lower_bound(list.begin(), list.end(), i, [this](int a, int b) { return served_before(a, b); });
+    const bool there = at != list.end() && *at == i;
+    if (in && !there)
+      list.insert(at, i);
+    else if (!in && there)
+      list.erase(at);
+  }
+  /// The same for battery b's list of eligible ranks.
+  void list_in_battery(int b, int i, bool in) {
+    auto& list = st_.battery_eligible[static_cast<std::size_t>(b)];
+    const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
+    const auto at = std::lower_bound(list.begin(), list.end(), rank);
+    const bool there = at != list.end() && *at == rank;
+    if (in == there) return;
+    if (in)
+      list.insert(at, rank);
+    else
+      list.erase(at);
+    ++st_.battery_eligible_version[static_cast<std::size_t>(b)];
   }
 
   /// Where a block reason (a leak_cause value, or no_block) is counted.
@@ -1122,6 +1191,15 @@ class trial_engine {
     return common;
   }
 
+  /// Whether every eligible threat carries one block reason (not no_block):
+  /// only then may common_block skip the pass.
+  bool every_eligible_blocked() const {
+    const int n = static_cast<int>(st_.eligible.size());
+    for (std::size_t k = 0; k < eligible_by_block_.size(); ++k)
+      if (k != block_slot(no_block) && eligible_by_block_[k] == n) return true;
+    return false;
+  }
+
   void assign(double t) {
     if (st_.eligible.empty()) return;
     ++pass_id_;
@@ -1137,25 +1215,32 @@ class trial_engine {
     // channels are free, at every battery), and each already carries it, the
     // pass below would only skip them all: a large raid's decision passes then
     // cost nothing instead of a walk over every waiting threat.
-    const std::uint8_t common = common_block(t);
-    if (common != no_block && eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size())) return;
-    // A copy: launching changes the eligible list.
-    auto& cand = st_.candidates;
-    cand.assign(st_.eligible.begin(), st_.eligible.end());
-    for (std::size_t n = 0; n < cand.size(); ++n) {
-      const int i = cand[n];
-      if (!needs_decision(i)) continue;
+    if (every_eligible_blocked()) {
+      const std::uint8_t common = common_block(t);
+      if (common != no_block && eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size())) return;
+    }
+    pass_cursor_ = -1;
+    collect_work();
+    in_pass_ = true;
+    for (int rank = next_work(); rank >= 0; rank = next_work()) {
+      pass_cursor_ = rank;
+      const int i = st_.order[static_cast<std::size_t>(rank)];
+      if (!st_.in_eligible[static_cast<std::size_t>(i)] || !needs_decision(i)) continue;
       const int fired_by = decide(i, t);
+      if (st_.rt[static_cast<std::size_t>(i)].held) mark_pending(i);  // decided again at the next pass
       if (fired_by < 0) continue;
       wake_for_launch_interval(fired_by, t);
       if (shooter_of(fired_by).next_launch_s() <= t) {
         // A zero launch interval lets another salvo go at this very instant:
         // serve again from the top of the order (a shoot-shoot threat just
         // fired at may take its next salvo before lower-priority threats).
-        cand.assign(st_.eligible.begin(), st_.eligible.end());
-        n = static_cast<std::size_t>(-1);
+        pass_cursor_ = -1;
+        st_.pass_threats.clear();
+        pass_threat_next_ = 0;
+        for (const int j : st_.eligible) st_.pass_threats.push_back(st_.rt[static_cast<std::size_t>(j)].rank);
       }
     }
+    in_pass_ = false;
   }
 
   // ---- what changed since a threat was last decided -------------------------
@@ -1168,8 +1253,83 @@ class trial_engine {
   // one it would find the same shortage or the same infeasible shot as last
   // time. This keeps a pass's cost to what changed, not to every waiting
   // threat of every battery.
-  void changed(int i) { st_.threat_changed[static_cast<std::size_t>(i)] = ++change_count_; }
-  void battery_changed(int b) { st_.battery_changed[static_cast<std::size_t>(b)] = ++change_count_; }
+  //
+  // The stamps say exactly which threats need a decision; the pass's work
+  // list holds a superset of them, so a pass never walks the waiting threats
+  // of batteries where nothing happened: the threats that changed since the
+  // last pass, and the eligible threats of the batteries that changed. A
+  // change during the pass to a threat (or battery) later in the service
+  // order joins this pass's work list; to one already served, the next's.
+  void changed(int i) {
+    st_.threat_changed[static_cast<std::size_t>(i)] = ++change_count_;
+    const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
+    if (!in_pass_ || rank <= pass_cursor_) {
+      mark_pending(i);
+      return;
+    }
+    auto& v = st_.pass_threats;
+    const auto at = std::lower_bound(v.begin() + static_cast<std::ptrdiff_t>(pass_threat_next_), v.end(), rank);
+    if (at == v.end() || *at != rank) v.insert(at, rank);
+  }
+  void battery_changed(int b) {
+    st_.battery_changed[static_cast<std::size_t>(b)] = ++change_count_;
+    std::uint8_t& flag = st_.changed_battery_flag[static_cast<std::size_t>(b)];
+    if (!flag) {
+      flag = 1;
+      st_.changed_batteries.push_back(b);
+    }
+    if (in_pass_) add_source(b);
+  }
+  void mark_pending(int i) {
+    std::uint8_t& flag = st_.pending_flag[static_cast<std::size_t>(i)];
+    if (!flag) {
+      flag = 1;
+      st_.pending.push_back(i);
+    }
+  }
+  /// Battery b's eligible threats after the cursor join the pass.
+  void add_source(int b) {
+    std::uint64_t& of = st_.source_of_pass[static_cast<std::size_t>(b)];
+    if (of == pass_id_) return;
+    of = pass_id_;
+    st_.pass_sources.push_back({b, 0, ~std::uint64_t{0}});
+  }
+  /// Starts a pass's work: what changed since the last pass.
+  void collect_work() {
+    auto& v = st_.pass_threats;
+    v.clear();
+    pass_threat_next_ = 0;
+    for (const int i : st_.pending) {
+      st_.pending_flag[static_cast<std::size_t>(i)] = 0;
+      if (st_.in_eligible[static_cast<std::size_t>(i)]) v.push_back(st_.rt[static_cast<std::size_t>(i)].rank);
+    }
+    st_.pending.clear();
+    std::sort(v.begin(), v.end());
+    st_.pass_sources.clear();
+    for (const int b : st_.changed_batteries) {
+      st_.changed_battery_flag[static_cast<std::size_t>(b)] = 0;
+      add_source(b);
+    }
+    st_.changed_batteries.clear();
+  }
+  /// The pass's next rank after the cursor, the least over its work, or -1.
+  int next_work() {
+    int best = std::numeric_limits<int>::max();
+    const auto& v = st_.pass_threats;
+    while (pass_threat_next_ < v.size() && v[pass_threat_next_] <= pass_cursor_) ++pass_threat_next_;
+    if (pass_threat_next_ < v.size()) best = v[pass_threat_next_];
+    for (auto& src : st_.pass_sources) {
+      const auto& list = st_.battery_eligible[static_cast<std::size_t>(src.battery)];
+      const std::uint64_t version = st_.battery_eligible_version[static_cast<std::size_t>(src.battery)];
+      if (src.version != version) {  // the list changed: find the place again
+        src.next = static_cast<std::size_t>(std::upper_bound(list.begin(), list.end(), pass_cursor_) - list.begin());
+        src.version = version;
+      }
+      while (src.next < list.size() && list[src.next] <= pass_cursor_) ++src.next;
+      if (src.next < list.size()) best = std::min(best, list[src.next]);
+    }
+    return best == std::numeric_limits<int>::max() ? -1 : best;
+  }
   bool needs_decision(int i) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const std::uint64_t decided = st_.threat_decided[static_cast<std::size_t>(i)];
@@ -1365,6 +1525,9 @@ class trial_engine {
   int rounds_left_ = 0;  ///< ready + reloading + pool over every battery and type
   std::uint64_t change_count_ = 0;  ///< counts changes and decisions (threat_changed, battery_changed)
   std::uint64_t pass_id_ = 0;       ///< counts decision passes (common_of)
+  bool in_pass_ = false;            ///< a decision pass is under way
+  int pass_cursor_ = -1;            ///< the rank the pass serves (-1: none yet)
+  std::size_t pass_threat_next_ = 0;  ///< first entry of pass_threats after the cursor
   std::array<int, 8> eligible_by_block_{};  ///< eligible threats per last block reason (block_slot)
   intercept_prediction scratch_rounds_[max_salvo_size];
 };

@@ -93,3 +93,58 @@ TEST_CASE("event_queue: matches a stable sort under interleaved pushes and pops"
   q.clear();
   CHECK(q.empty());
 }
+
+TEST_CASE("event_queue: a sorted run merged with the heap keeps the heap's order", "[event_queue]") {
+  // Oracle: as above, a stable sort of everything pushed on (time, priority),
+  // push order among equals, whichever of push and push_to_run queued it.
+  std::mt19937_64 gen(20261201);
+  std::uniform_int_distribution<int> time_pick(0, 30), prio_pick(0, 3), burst(0, 5), coin(0, 1);
+  for (int trial = 0; trial < 20; ++trial) {
+    event_queue<int> q;
+    std::vector<pushed> pending;
+    int next_id = 0;
+    // A batch before the run starts, some to the run and some to the heap, interleaved.
+    for (int k = 0; k < 200; ++k) {
+      const pushed p{static_cast<double>(time_pick(gen)), static_cast<unsigned>(prio_pick(gen)), next_id++};
+      if (coin(gen))
+        q.push_to_run(p.time_s, p.priority, p.id);
+      else
+        q.push(p.time_s, p.priority, p.id);
+      pending.push_back(p);
+    }
+    q.sort_run();
+    REQUIRE(q.size() == pending.size());
+    double now = 0.0;
+    while (!pending.empty()) {
+      for (int k = burst(gen); k > 0; --k) {  // events the run adds, to the heap only
+        const pushed p{now + time_pick(gen), static_cast<unsigned>(prio_pick(gen)), next_id++};
+        q.push(p.time_s, p.priority, p.id);
+        pending.push_back(p);
+      }
+      std::stable_sort(pending.begin(), pending.end(), [](const pushed& a, const pushed& b) {
+        return a.time_s != b.time_s ? a.time_s < b.time_s : a.priority < b.priority;
+      });
+      if (next_id > 600) {  // stop adding: drain
+        while (!pending.empty()) {
+          REQUIRE(q.pop().payload == pending.front().id);
+          pending.erase(pending.begin());
+        }
+        break;
+      }
+      REQUIRE(q.top().payload == pending.front().id);
+      const auto got = q.pop();
+      REQUIRE(got.payload == pending.front().id);
+      now = got.time_s();
+      pending.erase(pending.begin());
+      REQUIRE(q.size() == pending.size());
+    }
+    CHECK(q.empty());
+    q.clear();
+    q.push_to_run(1.0, 0, 1);
+    q.push_to_run(0.5, 0, 2);
+    q.sort_run();
+    CHECK(q.pop().payload == 2);
+    CHECK(q.pop().payload == 1);
+    CHECK(q.empty());
+  }
+}

@@ -10,7 +10,13 @@
 /// 128-bit integer; the pop picks the least child without branches, which
 /// pays because event times arrive in no predictable order. A 4-ary heap is
 /// half as deep as a binary one, and a trial pops every event it pushes.
+///
+/// Events known before the run starts (a trial's confirmations and leaks,
+/// most of its events) can go to a sorted run instead (push_to_run, then
+/// sort_run): the queue merges the run with the heap as it pops, in exactly
+/// the order the heap alone would give, and the heap stays small.
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cstddef>
@@ -37,14 +43,31 @@ class event_queue {
   /// Empties the queue and restarts the push sequence; keeps the memory.
   void clear() noexcept {
     heap_.clear();
+    run_.clear();
+    run_next_ = 0;
+    sorted_ = true;
     sequence_ = 0;
   }
-  bool empty() const noexcept { return heap_.empty(); }
-  std::size_t size() const noexcept { return heap_.size(); }
-  /// The next entry out. Precondition: not empty.
+  bool empty() const noexcept { return heap_.empty() && run_next_ == run_.size(); }
+  std::size_t size() const noexcept { return heap_.size() + (run_.size() - run_next_); }
+  /// The next entry out. Precondition: not empty, and the run sorted.
   const entry& top() const noexcept {
-    assert(!heap_.empty());
-    return heap_.front();
+    assert(!empty() && sorted_);
+    return from_run() ? run_[run_next_] : heap_.front();
+  }
+
+  /// Queues an entry like push, into the sorted run. Call sort_run() after
+  /// the last of a batch, before the next top() or pop().
+  void push_to_run(double time_s, unsigned priority, const Payload& payload) {
+    assert(priority < max_priority);
+    assert(time_s == time_s && "event times must not be NaN");
+    run_.push_back(entry{time_key(time_s), (static_cast<std::uint64_t>(priority) << sequence_bits) | sequence_++, payload});
+    sorted_ = false;
+  }
+  /// Sorts the entries pushed to the run that are still to come out.
+  void sort_run() {
+    std::sort(run_.begin() + static_cast<std::ptrdiff_t>(run_next_), run_.end(), before);
+    sorted_ = true;
   }
 
   void push(double time_s, unsigned priority, const Payload& payload) {
@@ -63,9 +86,10 @@ class event_queue {
     heap_[hole] = e;
   }
 
-  /// Removes and returns the next entry. Precondition: not empty.
+  /// Removes and returns the next entry. Precondition: not empty, and the run sorted.
   entry pop() {
-    assert(!heap_.empty());
+    assert(!empty() && sorted_);
+    if (from_run()) return run_[run_next_++];
     const entry out = heap_.front();
     const entry last = heap_.back();
     heap_.pop_back();
@@ -115,7 +139,15 @@ class event_queue {
     return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
   }
 
+  /// Whether the next entry out is the run's.
+  bool from_run() const noexcept {
+    return run_next_ < run_.size() && (heap_.empty() || before(run_[run_next_], heap_.front()));
+  }
+
   std::vector<entry> heap_;
+  std::vector<entry> run_;  ///< sorted from run_next_ on (after sort_run)
+  std::size_t run_next_ = 0;
+  bool sorted_ = true;
   std::uint64_t sequence_ = 0;
 };
 

@@ -83,7 +83,7 @@ class flyout_table {
 
   /// Time of flight and arrival speed to a point; unreachable outside the limits,
   /// or when any of the four surrounding nodes is unreachable. NaN-safe.
-  flyout_point at(double ground_range_m, double height_m) const noexcept {
+  [[gnu::always_inline]] flyout_point at(double ground_range_m, double height_m) const noexcept {
     if (!(ground_range_m >= limits_.min_range_m && ground_range_m <= limits_.max_range_m &&
           height_m >= limits_.min_height_m && height_m <= limits_.max_height_m))
       return {};
