@@ -30,7 +30,7 @@ namespace {
 std::string scenario_path(const std::string& name) { return std::string(SAMSIM_SCENARIO_DIR) + "/" + name; }
 
 // Fewer trials under the sanitizers, which run the engine about ten times slower.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SAMSIM_TEST_SANITIZED)
 constexpr int long_run_trials = 12000;
 #else
 constexpr int long_run_trials = 60000;

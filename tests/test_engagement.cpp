@@ -471,7 +471,7 @@ TEST_CASE("a trial is reproducible: same (seed, trial) gives the same timeline w
 // Counts heap allocations made by this test program by replacing the global
 // allocation functions. Not under AddressSanitizer, which owns them (the
 // Release build runs the check).
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SAMSIM_TEST_SANITIZED)
 #define SAMSIM_COUNTS_ALLOCATIONS 0
 #else
 #define SAMSIM_COUNTS_ALLOCATIONS 1

@@ -1204,7 +1204,7 @@ int format_of(std::uint64_t seed, std::uint64_t forced) {
 }  // namespace
 
 TEST_CASE("random valid scenarios keep the engine's invariants in every trial", "[engagement][property]") {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SAMSIM_TEST_SANITIZED)
   const std::uint64_t default_scenarios = 250;
 #else
   const std::uint64_t default_scenarios = 2000;

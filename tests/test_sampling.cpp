@@ -200,7 +200,7 @@ TEST_CASE("continuous samplers pass Kolmogorov-Smirnov tests against Boost.Math 
   SECTION("gamma") {
     for (const auto& [shape, scale] : {std::pair{0.5, 2.0}, std::pair{2.0, 1.5}, std::pair{7.5, 0.1}}) {
       const boost::math::gamma_distribution<double> d(shape, scale);
-      check_ks(13, [=](double u) { return sampling::gamma(u, shape, scale); },
+      check_ks(13, [shape = shape, scale = scale](double u) { return sampling::gamma(u, shape, scale); },
                [&](double x) { return boost::math::cdf(d, x); });
     }
   }
