@@ -219,6 +219,11 @@ struct threat_runtime {
   bool known_killed = false;  ///< seen killed at a kill assessment
   std::uint8_t last_block = no_block;
   bool held = false;  ///< the rule held fire at it with a feasible shot: decided again at every pass
+  /// Its last decision found no shortage at any of its batteries and not even
+  /// one feasible round: only the geometry stopped it. Until the threat itself changes
+  /// (a wake-up at its next feasible launch, a new track, a change of who may
+  /// fire at it), no battery's resources can change that decision.
+  bool out_of_reach = false;
   std::uint64_t endgame_words = 0;  ///< words of its endgame stream used so far
 };
 
@@ -232,6 +237,7 @@ struct track_access {
   bool network_pending = false;  ///< a network track is on its way
   int salvos = 0;
   int pending_assessments = 0;
+  int shot_base = -1;  ///< its first shot_memory in trial_workspace::internal::shots, from access on
 };
 
 /// What the intercept searches of one shooter (battery, type) against one
@@ -265,7 +271,11 @@ struct trial_workspace::internal {
   std::vector<int> access_list;
   std::vector<std::uint8_t> pass_common;  ///< per battery: its common shortage in the current decision pass
   std::vector<std::uint64_t> pass_common_of;  ///< per battery: the pass pass_common was computed for
-  std::vector<shot_memory> shots;    ///< [threat * stocks + stock]
+  /// The intercept searches' memory of every (threat, stock) pair whose
+  /// battery has had the threat's track: a battery's stocks get theirs when
+  /// it gains the track (track_access::shot_base), so the table grows with
+  /// the tracks a trial has, not with threats x stocks.
+  std::vector<shot_memory> shots;
   std::vector<shooter> shooters;     ///< per battery
   std::vector<track_slots> slots;    ///< per battery
   std::vector<std::vector<int>> slot_queues;  ///< per battery: threats waiting for a slot, in service order
@@ -424,7 +434,7 @@ class trial_engine {
     st_.rt.assign(n, threat_runtime{});
     st_.access.assign(n * static_cast<std::size_t>(batteries_), track_access{});
     st_.access_list.resize(n * static_cast<std::size_t>(batteries_));
-    st_.shots.assign(n * static_cast<std::size_t>(stocks_), shot_memory{});
+    st_.shots.clear();
     st_.threat_changed.assign(n, 0);
     st_.threat_decided.assign(n, 0);
     st_.pending.clear();
@@ -675,7 +685,10 @@ class trial_engine {
     return st_.access[static_cast<std::size_t>(i) * static_cast<std::size_t>(batteries_) + static_cast<std::size_t>(b)];
   }
   shot_memory& shot(int i, int g) {
-    return st_.shots[static_cast<std::size_t>(i) * static_cast<std::size_t>(stocks_) + static_cast<std::size_t>(g)];
+    const int b = battery_of_stock(g);
+    const int base = access(i, b).shot_base;
+    assert(base >= 0 && "a shot is only searched by a battery that has the track");
+    return st_.shots[static_cast<std::size_t>(base + g - stock_base_[static_cast<std::size_t>(b)])];
   }
   const battery_site& site(int b) const { return sc_.batteries[static_cast<std::size_t>(b)]; }
   shooter& shooter_of(int b) { return st_.shooters[static_cast<std::size_t>(b)]; }
@@ -689,6 +702,8 @@ class trial_engine {
     if (std::isfinite(a.access_s)) return;
     a.access_s = std::max(t, site(b).ready_time_s);
     a.ready_s = a.access_s + site(b).fire_control.reaction_time_s;
+    a.shot_base = static_cast<int>(st_.shots.size());
+    st_.shots.resize(st_.shots.size() + static_cast<std::size_t>(shooter_of(b).stocks()));
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     r.accessed = true;
     int* list = accessed_by(i);
@@ -1334,6 +1349,7 @@ class trial_engine {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const std::uint64_t decided = st_.threat_decided[static_cast<std::size_t>(i)];
     if (r.held || st_.threat_changed[static_cast<std::size_t>(i)] > decided) return true;
+    if (r.out_of_reach) return false;
     for (const int b : batteries_of(i))
       if (st_.battery_changed[static_cast<std::size_t>(b)] > decided) return true;
     return false;
@@ -1345,6 +1361,7 @@ class trial_engine {
   int decide(int i, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     r.held = false;
+    r.out_of_reach = false;
     st_.threat_decided[static_cast<std::size_t>(i)] = ++change_count_;
     int count = 0;
     std::uint8_t shortage_found = no_block;
@@ -1352,6 +1369,7 @@ class trial_engine {
     // names: the reason stands (a threat short of two things at two shooters
     // keeps the one it has, rather than trading it at every decision pass).
     bool keeps_reason = false;
+    bool short_somewhere = false;  // some shooter lacked a resource, or could fire one round: not only the geometry
     for (const int b : batteries_of(i)) {
       if (!eligible_at(i, b, t)) continue;
       // A shortage this battery has for every stock and channel, and the
@@ -1359,6 +1377,7 @@ class trial_engine {
       const std::uint8_t common = common_of(b, t);
       if (common != no_block && common == r.last_block) {
         keeps_reason = true;
+        short_somewhere = true;
         continue;
       }
       const bool holds = access(i, b).holds_channel;
@@ -1369,6 +1388,7 @@ class trial_engine {
         if (pk <= 0.0) continue;  // this type cannot engage this class
         const std::uint8_t shortage = block_code(sh.shortage(s, holds, t));
         if (shortage != no_block) {
+          short_somewhere = true;
           // Attribute a shortage only when a shot was feasible, and only the
           // first one found; an unchanged reason needs no prediction.
           if (shortage == r.last_block)
@@ -1378,7 +1398,12 @@ class trial_engine {
           continue;
         }
         intercept_prediction* rounds = &st_.option_rounds[static_cast<std::size_t>(count) * max_salvo_size];
-        if (!salvo_feasible(i, g, t, sh.salvo_size(), rounds)) continue;
+        if (!salvo_feasible(i, g, t, sh.salvo_size(), rounds)) {
+          // A first round that is feasible (a later one is not) would make a
+          // shortage at this stock count: the decision then depends on resources.
+          if (!(shot(i, g).next_feasible_s > t)) short_somewhere = true;
+          continue;
+        }
         shooter_option& o = st_.options[static_cast<std::size_t>(count++)];
         const shooter::stock& k = sh.stock_at(s);
         o.battery = b;
@@ -1403,6 +1428,7 @@ class trial_engine {
       r.held = true;  // the rule holds fire at it for now: ask again at the next pass
       return -1;
     }
+    r.out_of_reach = !short_somewhere;
     if (keeps_reason) return -1;
     if (shortage_found != no_block)
       block(i, shortage_found, t);
