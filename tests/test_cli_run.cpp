@@ -774,7 +774,11 @@ TEST_CASE("trace: K traces add up to the run of K trials", "[cli][trace]") {
   // interceptors and leaks counted from K traces are the run's totals for --trials K.
   const temp_dir dir;
   const std::string file = scenario_path("single-threat.json");
+#if defined(SAMSIM_TEST_SANITIZED)
+  const int k = 6;  // every trace is a program start, seconds each under the sanitizers
+#else
   const int k = 16;
+#endif
   const json j = run_json(dir, file + " --trials " + std::to_string(k) + " --seed 11 --threads 2");
   long interceptors = 0, leaked = 0;
   for (int trial = 0; trial < k; ++trial) {
