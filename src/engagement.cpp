@@ -310,7 +310,7 @@ struct trial_workspace::internal {
   std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
   std::vector<threat_view> views;  ///< per threat, while the order is computed
-  /// Threats that may be fired at now (eligible()), in service order: kept
+  /// The ranks of the threats that may be fired at now (eligible()), ascending: kept
   /// up to date at the events that change eligibility, so a decision pass
   /// looks at these alone.
   std::vector<int> eligible;
@@ -981,7 +981,7 @@ class trial_engine {
   }
 
   /// Brings threat i's place in the eligible list up to date after its state
-  /// changed at time t. The list is in service order (served_before).
+  /// changed at time t (the list and the batteries' lists hold ranks, ascending).
   bool refresh_eligible(int i, double t) {
     changed(i);
     std::uint8_t& listed = st_.in_eligible[static_cast<std::size_t>(i)];
@@ -992,33 +992,28 @@ class trial_engine {
       return now;
     }
     listed = now ? 1 : 0;
-    list_in(st_.eligible, i, now);
+    const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
+    list_rank(st_.eligible, rank, now);
     for (const int b : batteries_of(i)) list_in_battery(b, i, now);
     eligible_by_block_[block_slot(st_.rt[static_cast<std::size_t>(i)].last_block)] += now ? 1 : -1;
     return now;
   }
 
-  /// Puts threat i into a list in service order, or takes it out.
-  void list_in(std::vector<int>& list, int i, bool in) {
-    const auto at = std::lower_bound(list.begin(), list.end(), i, [this](int a, int b) { return served_before(a, b); });
-    const bool there = at != list.end() && *at == i;
-    if (in && !there)
-      list.insert(at, i);
-    else if (!in && there)
-      list.erase(at);
-  }
-  /// The same for battery b's list of eligible ranks.
-  void list_in_battery(int b, int i, bool in) {
-    auto& list = st_.battery_eligible[static_cast<std::size_t>(b)];
-    const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
+  /// Puts a rank into an ascending list of ranks, or takes it out; whether the list changed.
+  static bool list_rank(std::vector<int>& list, int rank, bool in) {
     const auto at = std::lower_bound(list.begin(), list.end(), rank);
     const bool there = at != list.end() && *at == rank;
-    if (in == there) return;
+    if (in == there) return false;
     if (in)
       list.insert(at, rank);
     else
       list.erase(at);
-    ++st_.battery_eligible_version[static_cast<std::size_t>(b)];
+    return true;
+  }
+  /// The same for battery b's list of eligible threats, counting its changes.
+  void list_in_battery(int b, int i, bool in) {
+    if (list_rank(st_.battery_eligible[static_cast<std::size_t>(b)], st_.rt[static_cast<std::size_t>(i)].rank, in))
+      ++st_.battery_eligible_version[static_cast<std::size_t>(b)];
   }
 
   /// Where a block reason (a leak_cause value, or no_block) is counted.
@@ -1223,7 +1218,10 @@ class trial_engine {
                                 no_round_block})
       assert(eligible_by_block_[block_slot(reason)] ==
              std::count_if(st_.eligible.begin(), st_.eligible.end(),
-                           [&](int i) { return st_.rt[static_cast<std::size_t>(i)].last_block == reason; }));
+                           [&](int rank) {
+                             return st_.rt[static_cast<std::size_t>(st_.order[static_cast<std::size_t>(rank)])].last_block ==
+                                    reason;
+                           }));
 #endif
     // When the shortage is the same for every eligible threat (a launch
     // interval, every interceptor slot in flight, or no ready salvo while
@@ -1252,7 +1250,7 @@ class trial_engine {
         pass_cursor_ = -1;
         st_.pass_threats.clear();
         pass_threat_next_ = 0;
-        for (const int j : st_.eligible) st_.pass_threats.push_back(st_.rt[static_cast<std::size_t>(j)].rank);
+        st_.pass_threats.assign(st_.eligible.begin(), st_.eligible.end());
       }
     }
     in_pass_ = false;
