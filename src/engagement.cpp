@@ -710,6 +710,9 @@ class trial_engine {
     int k = r.access_count++;
     for (; k > 0 && list[k - 1] > b; --k) list[k] = list[k - 1];
     list[k] = b;
+    // Already eligible: the new battery lists it (refresh_eligible lists it
+    // at every battery only when it becomes eligible).
+    if (st_.in_eligible[static_cast<std::size_t>(i)]) list_in_battery(b, i, true);
     push(a.ready_s, event_type::ready, i, b);
     refresh_eligible(i, t);
   }
@@ -986,11 +989,7 @@ class trial_engine {
     changed(i);
     std::uint8_t& listed = st_.in_eligible[static_cast<std::size_t>(i)];
     const bool now = eligible(i, t);
-    if (now == (listed != 0)) {
-      // Still listed: a battery that just gained its track lists it too.
-      if (now) for (const int b : batteries_of(i)) list_in_battery(b, i, true);
-      return now;
-    }
+    if (now == (listed != 0)) return now;
     listed = now ? 1 : 0;
     const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
     list_rank(st_.eligible, rank, now);
