@@ -14,6 +14,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 #include <utility>
@@ -282,17 +283,12 @@ struct trial_workspace::internal {
   std::vector<std::pair<int, int>> confirmed_now;  ///< (threat, battery) confirmed at the current instant
   std::vector<std::uint8_t> out_of_action;  ///< per battery
   std::vector<double> out_of_action_s;      ///< per battery: when it was put out of action (inf: never)
-  /// A decision pass's work: the ranks of single threats to look at, in
-  /// service order (pass_threats), and batteries whose eligible threats it
-  /// looks at (pass_sources), merged in service order as the pass goes.
+  /// A decision pass's work: the ranks of the threats to look at, ascending
+  /// (the threats that changed, and the eligible threats of the batteries
+  /// that changed), merged from their lists as they join the pass.
   std::vector<int> pass_threats;
-  struct battery_source {
-    int battery;
-    std::size_t next;      ///< index of its first rank after the pass's cursor
-    std::uint64_t version; ///< battery_eligible_version when `next` was found
-  };
-  std::vector<battery_source> pass_sources;
-  std::vector<std::uint64_t> source_of_pass;  ///< per battery: the pass it is a source of
+  std::vector<int> pass_merge;                ///< scratch of a merge into pass_threats
+  std::vector<std::uint64_t> source_of_pass;  ///< per battery: the pass whose work has its eligible threats
   /// Threats that changed (or were held) since the last pass visited them,
   /// once each (pending_flag): the next pass looks at them.
   std::vector<int> pending;
@@ -304,7 +300,6 @@ struct trial_workspace::internal {
   /// Per battery: the ranks of the eligible threats whose track it has had,
   /// ascending (a superset of those it may fire at).
   std::vector<std::vector<int>> battery_eligible;
-  std::vector<std::uint64_t> battery_eligible_version;  ///< per battery: changes of its list
   std::vector<std::uint8_t> in_eligible;  ///< per threat: listed in `eligible`
   /// Batteries whose radar has threats waiting for a track slot, in battery order.
   std::vector<int> slot_waiting_batteries;
@@ -406,9 +401,7 @@ class trial_engine {
     st_.changed_battery_flag.assign(nb, 0);
     st_.battery_eligible.resize(nb);
     for (auto& list : st_.battery_eligible) list.clear();
-    st_.battery_eligible_version.assign(nb, 0);
     st_.source_of_pass.assign(nb, 0);
-    st_.pass_sources.clear();
     st_.slot_waiting_batteries.clear();
     st_.kill_flags.clear();
     st_.serial_stock.clear();
@@ -558,8 +551,7 @@ class trial_engine {
       const threat_view& va = views[static_cast<std::size_t>(a)];
       const threat_view& vb = views[static_cast<std::size_t>(b)];
       if (rule_.served_before(va, vb)) return true;
-      if (rule_.served_before(vb, va)) return false;
-      return a < b;
+      return a < b && !rule_.served_before(vb, va);  // ties by index
     });
     for (std::size_t k = 0; k < order.size(); ++k) st_.rt[static_cast<std::size_t>(order[k])].rank = static_cast<int>(k);
   }
@@ -631,13 +623,15 @@ class trial_engine {
 
   void loop() {
     auto& queue = st_.queue;
+    event e{};
     while (!queue.empty() && unresolved_ > 0) {
-      const double t = queue.top().time_s();
+      e = queue.pop();
+      const double t = e.time_s();
       // Handle every event at this instant, then decide launches once.
-      while (!queue.empty() && queue.top().time_s() == t) {
-        handle(queue.pop(), t);
+      do {
+        handle(e, t);
         ++result_.events;
-      }
+      } while (queue.pop_at(t, e));
       grant_track_slots(t);
       assign(t);
     }
@@ -1009,10 +1003,9 @@ class trial_engine {
       list.erase(at);
     return true;
   }
-  /// The same for battery b's list of eligible threats, counting its changes.
+  /// The same for battery b's list of eligible threats.
   void list_in_battery(int b, int i, bool in) {
-    if (list_rank(st_.battery_eligible[static_cast<std::size_t>(b)], st_.rt[static_cast<std::size_t>(i)].rank, in))
-      ++st_.battery_eligible_version[static_cast<std::size_t>(b)];
+    list_rank(st_.battery_eligible[static_cast<std::size_t>(b)], st_.rt[static_cast<std::size_t>(i)].rank, in);
   }
 
   /// Where a block reason (a leak_cause value, or no_block) is counted.
@@ -1299,12 +1292,26 @@ class trial_engine {
       st_.pending.push_back(i);
     }
   }
-  /// Battery b's eligible threats after the cursor join the pass.
+  /// Battery b's eligible threats after the cursor join the pass (once a
+  /// pass: a threat that joins b's list later changes, and joins by changed()).
   void add_source(int b) {
     std::uint64_t& of = st_.source_of_pass[static_cast<std::size_t>(b)];
     if (of == pass_id_) return;
     of = pass_id_;
-    st_.pass_sources.push_back({b, 0, ~std::uint64_t{0}});
+    const auto& list = st_.battery_eligible[static_cast<std::size_t>(b)];
+    const auto from = std::upper_bound(list.begin(), list.end(), pass_cursor_);
+    if (from == list.end()) return;
+    auto& v = st_.pass_threats;
+    const auto rest = v.begin() + static_cast<std::ptrdiff_t>(pass_threat_next_);
+    if (rest == v.end()) {
+      v.assign(from, list.end());
+    } else {
+      auto& merged = st_.pass_merge;
+      merged.clear();
+      std::set_union(rest, v.end(), from, list.end(), std::back_inserter(merged));
+      v.swap(merged);
+    }
+    pass_threat_next_ = 0;
   }
   /// Starts a pass's work: what changed since the last pass.
   void collect_work() {
@@ -1317,30 +1324,17 @@ class trial_engine {
     }
     st_.pending.clear();
     std::sort(v.begin(), v.end());
-    st_.pass_sources.clear();
     for (const int b : st_.changed_batteries) {
       st_.changed_battery_flag[static_cast<std::size_t>(b)] = 0;
       add_source(b);
     }
     st_.changed_batteries.clear();
   }
-  /// The pass's next rank after the cursor, the least over its work, or -1.
+  /// The pass's next rank after the cursor, or -1.
   int next_work() {
-    int best = std::numeric_limits<int>::max();
     const auto& v = st_.pass_threats;
     while (pass_threat_next_ < v.size() && v[pass_threat_next_] <= pass_cursor_) ++pass_threat_next_;
-    if (pass_threat_next_ < v.size()) best = v[pass_threat_next_];
-    for (auto& src : st_.pass_sources) {
-      const auto& list = st_.battery_eligible[static_cast<std::size_t>(src.battery)];
-      const std::uint64_t version = st_.battery_eligible_version[static_cast<std::size_t>(src.battery)];
-      if (src.version != version) {  // the list changed: find the place again
-        src.next = static_cast<std::size_t>(std::upper_bound(list.begin(), list.end(), pass_cursor_) - list.begin());
-        src.version = version;
-      }
-      while (src.next < list.size() && list[src.next] <= pass_cursor_) ++src.next;
-      if (src.next < list.size()) best = std::min(best, list[src.next]);
-    }
-    return best == std::numeric_limits<int>::max() ? -1 : best;
+    return pass_threat_next_ < v.size() ? v[pass_threat_next_] : -1;
   }
   bool needs_decision(int i) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];

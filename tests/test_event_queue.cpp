@@ -148,3 +148,34 @@ TEST_CASE("event_queue: a sorted run merged with the heap keeps the heap's order
     CHECK(q.empty());
   }
 }
+
+TEST_CASE("event_queue: pop_at takes one instant's events, in order, from run and heap", "[event_queue]") {
+  // Reference: the order the earlier tests check for top()/pop() (time,
+  // priority, push order); pop_at must give the same entries, and only those
+  // due at the instant asked for.
+  samsim::event_queue<int> q;
+  q.push_to_run(2.0, 1, 10);
+  q.push_to_run(1.0, 0, 11);
+  q.push_to_run(2.0, 0, 12);
+  q.sort_run();
+  q.push(2.0, 0, 13);   // same instant as run entries, pushed later: after 12
+  q.push(2.0, 2, 14);   // lowest priority of the instant: last
+  q.push(3.0, 0, 15);
+  q.push(-0.0, 0, 16);  // -0 is the instant 0
+  samsim::event_queue<int>::entry e{};
+  CHECK_FALSE(q.pop_at(1.0, e));  // the next entry is at 0
+  CHECK(q.pop_at(0.0, e));
+  CHECK(e.payload == 16);
+  CHECK_FALSE(q.pop_at(0.0, e));
+  CHECK(q.pop_at(1.0, e));
+  CHECK(e.payload == 11);
+  std::vector<int> at2;
+  while (q.pop_at(2.0, e)) at2.push_back(e.payload);
+  CHECK(at2 == std::vector<int>{12, 13, 10, 14});
+  CHECK(q.size() == 1);
+  CHECK_FALSE(q.pop_at(2.0, e));
+  CHECK(q.pop_at(3.0, e));
+  CHECK(e.payload == 15);
+  CHECK(q.empty());
+  CHECK_FALSE(q.pop_at(3.0, e));
+}

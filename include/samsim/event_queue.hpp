@@ -90,6 +90,32 @@ class event_queue {
   entry pop() {
     assert(!empty() && sorted_);
     if (from_run()) return run_[run_next_++];
+    return pop_heap();
+  }
+
+  /// Pops the next entry into `out` if it is due at `time_s` (the time of an
+  /// entry already popped): the loop over one instant's events, looking at
+  /// the next entry once instead of at top() and again at pop().
+  bool pop_at(double time_s, entry& out) {
+    assert(sorted_);
+    const std::uint64_t k = time_key(time_s);
+    if (from_run()) {
+      if (run_[run_next_].time_key != k) return false;
+      out = run_[run_next_++];
+      return true;
+    }
+    if (heap_.empty() || heap_.front().time_key != k) return false;
+    out = pop_heap();
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t arity = 4;
+  static constexpr int sequence_bits = 56;
+
+  __extension__ using key_t = unsigned __int128;
+
+  entry pop_heap() {
     const entry out = heap_.front();
     const entry last = heap_.back();
     heap_.pop_back();
@@ -100,15 +126,28 @@ class event_queue {
     for (;;) {
       const std::size_t first = arity * hole + 1;
       if (first >= n) break;
-      // The least child, selected without branches (the comparisons are unpredictable).
+      // The least child, selected without branches (the comparisons are
+      // unpredictable): a tournament of pairs when all four are there.
       std::size_t best = first;
       key_t best_key = key(heap_[first]);
-      const std::size_t end = first + arity < n ? first + arity : n;
-      for (std::size_t c = first + 1; c < end; ++c) {
-        const key_t k = key(heap_[c]);
-        const bool less = k < best_key;
-        best = less ? c : best;
-        best_key = less ? k : best_key;
+      if (first + arity <= n) {
+        const key_t k1 = key(heap_[first + 1]), k2 = key(heap_[first + 2]), k3 = key(heap_[first + 3]);
+        const bool a = k1 < best_key;
+        const key_t m01 = a ? k1 : best_key;
+        const std::size_t i01 = a ? first + 1 : first;
+        const bool b = k3 < k2;
+        const key_t m23 = b ? k3 : k2;
+        const std::size_t i23 = b ? first + 3 : first + 2;
+        const bool c = m23 < m01;
+        best_key = c ? m23 : m01;
+        best = c ? i23 : i01;
+      } else {
+        for (std::size_t c = first + 1; c < n; ++c) {
+          const key_t k = key(heap_[c]);
+          const bool less = k < best_key;
+          best = less ? c : best;
+          best_key = less ? k : best_key;
+        }
       }
       if (!(best_key < key(last))) break;
       heap_[hole] = heap_[best];
@@ -117,12 +156,6 @@ class event_queue {
     heap_[hole] = last;
     return out;
   }
-
- private:
-  static constexpr std::size_t arity = 4;
-  static constexpr int sequence_bits = 56;
-
-  __extension__ using key_t = unsigned __int128;
   /// (time, order) as one number: one compare, no branch.
   static key_t key(const entry& e) noexcept { return (static_cast<key_t>(e.time_key) << 64) | e.order; }
   static bool before(const entry& a, const entry& b) noexcept { return key(a) < key(b); }
