@@ -1021,7 +1021,7 @@ class trial_engine {
     r.last_block = reason;
   }
 
-  intercept_prediction predict(int i, int g, double launch_time_s) {
+  [[gnu::flatten]] intercept_prediction predict(int i, int g, double launch_time_s) {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const int b = battery_of_stock(g);
     const engagement_model::type_data& type = model_.types()[static_cast<std::size_t>(type_of_stock(g))];
@@ -1058,7 +1058,7 @@ class trial_engine {
   /// launch at t_from or later would have f = launch + tof - t > 0. So a
   /// search for any launch from t_from on may resume at that sample (kept in
   /// the shot's resume record, with its table lookup).
-  double next_feasible_launch(int i, int g, double t_from) {
+  [[gnu::flatten]] double next_feasible_launch(int i, int g, double t_from) {
     const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
     const double t_end = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
     const double speed_mps = std::max(traj.max_speed_mps(), 1e-9);
@@ -1332,9 +1332,12 @@ class trial_engine {
   }
   /// The pass's next rank after the cursor, or -1.
   int next_work() {
-    const auto& v = st_.pass_threats;
-    while (pass_threat_next_ < v.size() && v[pass_threat_next_] <= pass_cursor_) ++pass_threat_next_;
-    return pass_threat_next_ < v.size() ? v[pass_threat_next_] : -1;
+    const int* v = st_.pass_threats.data();
+    const std::size_t n = st_.pass_threats.size();
+    std::size_t k = pass_threat_next_;
+    while (k < n && v[k] <= pass_cursor_) ++k;
+    pass_threat_next_ = k;
+    return k < n ? v[k] : -1;
   }
   bool needs_decision(int i) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];

@@ -104,7 +104,7 @@ class random_stream {
   }
 
  private:
-  void refill() {
+  [[gnu::always_inline]] void refill() {
     const philox::ctr_type out = philox{}(counter_, key_);
     block_ = out;
     ++counter_.v[0];
