@@ -432,6 +432,7 @@ class trial_engine {
     st_.threat_decided.assign(n, 0);
     st_.pending.clear();
     st_.pending_flag.assign(n, 0);
+    st_.pending.reserve(n);
     st_.in_eligible.assign(n, 0);
     st_.pass_threats.clear();
     for (std::size_t i = 0; i < n; ++i) {
@@ -632,7 +633,7 @@ class trial_engine {
         handle(e, t);
         ++result_.events;
       } while (queue.pop_at(t, e));
-      grant_track_slots(t);
+      if (!st_.slot_waiting_batteries.empty() || !st_.confirmed_now.empty()) grant_track_slots(t);
       assign(t);
     }
   }
@@ -981,15 +982,17 @@ class trial_engine {
   /// changed at time t (the list and the batteries' lists hold ranks, ascending).
   bool refresh_eligible(int i, double t) {
     changed(i);
-    std::uint8_t& listed = st_.in_eligible[static_cast<std::size_t>(i)];
     const bool now = eligible(i, t);
-    if (now == (listed != 0)) return now;
-    listed = now ? 1 : 0;
+    if (now != (st_.in_eligible[static_cast<std::size_t>(i)] != 0)) list_eligible(i, now);
+    return now;
+  }
+  /// Lists threat i as eligible (now) or not, everywhere.
+  [[gnu::noinline]] void list_eligible(int i, bool now) {
+    st_.in_eligible[static_cast<std::size_t>(i)] = now ? 1 : 0;
     const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
     list_rank(st_.eligible, rank, now);
     for (const int b : batteries_of(i)) list_in_battery(b, i, now);
     eligible_by_block_[block_slot(st_.rt[static_cast<std::size_t>(i)].last_block)] += now ? 1 : -1;
-    return now;
   }
 
   /// Puts a rank into an ascending list of ranks, or takes it out; whether the list changed.
@@ -1268,10 +1271,13 @@ class trial_engine {
   void changed(int i) {
     st_.threat_changed[static_cast<std::size_t>(i)] = ++change_count_;
     const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
-    if (!in_pass_ || rank <= pass_cursor_) {
+    if (!in_pass_ || rank <= pass_cursor_)
       mark_pending(i);
-      return;
-    }
+    else
+      join_pass(rank);
+  }
+  /// A rank after the cursor joins the current pass's work.
+  [[gnu::noinline]] void join_pass(int rank) {
     auto& v = st_.pass_threats;
     const auto at = std::lower_bound(v.begin() + static_cast<std::ptrdiff_t>(pass_threat_next_), v.end(), rank);
     if (at == v.end() || *at != rank) v.insert(at, rank);
@@ -1289,7 +1295,7 @@ class trial_engine {
     std::uint8_t& flag = st_.pending_flag[static_cast<std::size_t>(i)];
     if (!flag) {
       flag = 1;
-      st_.pending.push_back(i);
+      st_.pending.push_back(i);  // reserved for every threat: never reallocates in a trial
     }
   }
   /// Battery b's eligible threats after the cursor join the pass (once a
