@@ -226,6 +226,12 @@ struct threat_runtime {
   /// fire at it), no battery's resources can change that decision.
   bool out_of_reach = false;
   std::uint64_t endgame_words = 0;  ///< words of its endgame stream used so far
+  /// When its state last changed, and when it was last decided, on the
+  /// engine's one counter of changes and decisions (needs_decision).
+  std::uint64_t changed_stamp = 0;
+  std::uint64_t decided_stamp = 0;
+  bool pending = false;  ///< in trial_workspace::internal::pending
+  bool listed = false;   ///< in trial_workspace::internal::eligible
 };
 
 /// One battery's picture of one threat.
@@ -290,9 +296,8 @@ struct trial_workspace::internal {
   std::vector<int> pass_merge;                ///< scratch of a merge into pass_threats
   std::vector<std::uint64_t> source_of_pass;  ///< per battery: the pass whose work has its eligible threats
   /// Threats that changed (or were held) since the last pass visited them,
-  /// once each (pending_flag): the next pass looks at them.
+  /// once each (threat_runtime::pending): the next pass looks at them.
   std::vector<int> pending;
-  std::vector<std::uint8_t> pending_flag;  ///< per threat
   /// Batteries that changed since the last pass, once each
   /// (changed_battery_flag): the next pass looks at their eligible threats.
   std::vector<int> changed_batteries;
@@ -300,7 +305,6 @@ struct trial_workspace::internal {
   /// Per battery: the ranks of the eligible threats whose track it has had,
   /// ascending (a superset of those it may fire at).
   std::vector<std::vector<int>> battery_eligible;
-  std::vector<std::uint8_t> in_eligible;  ///< per threat: listed in `eligible`
   /// Batteries whose radar has threats waiting for a track slot, in battery order.
   std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
@@ -320,12 +324,10 @@ struct trial_workspace::internal {
   std::vector<int> stock_battery;  ///< per global stock index: its battery
   std::vector<int> stock_type;     ///< per global stock index: its interceptor type
   std::vector<double> stock_pk;    ///< [stock * classes + class]: the type's Pk against the class
-  /// When a threat's own state, or a battery's, last changed, and when each
-  /// threat was last decided, on one counter of changes and decisions: a
-  /// decision pass decides again only for threats with a change after their
-  /// last decision (needs_decision).
-  std::vector<std::uint64_t> threat_changed;
-  std::vector<std::uint64_t> threat_decided;
+  /// Per battery: when its state last changed, on the counter of changes and
+  /// decisions that also stamps each threat (threat_runtime::changed_stamp,
+  /// decided_stamp): a decision pass decides again only for threats with a
+  /// change after their last decision (needs_decision).
   std::vector<std::uint64_t> battery_changed;
   std::vector<intercept_prediction> option_rounds;  ///< [option * max_salvo_size + round]
 };
@@ -428,12 +430,8 @@ class trial_engine {
     st_.access.assign(n * static_cast<std::size_t>(batteries_), track_access{});
     st_.access_list.resize(n * static_cast<std::size_t>(batteries_));
     st_.shots.clear();
-    st_.threat_changed.assign(n, 0);
-    st_.threat_decided.assign(n, 0);
     st_.pending.clear();
-    st_.pending_flag.assign(n, 0);
     st_.pending.reserve(n);
-    st_.in_eligible.assign(n, 0);
     st_.pass_threats.clear();
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
@@ -707,7 +705,7 @@ class trial_engine {
     list[k] = b;
     // Already eligible: the new battery lists it (refresh_eligible lists it
     // at every battery only when it becomes eligible).
-    if (st_.in_eligible[static_cast<std::size_t>(i)]) list_in_battery(b, i, true);
+    if (st_.rt[static_cast<std::size_t>(i)].listed) list_in_battery(b, i, true);
     push(a.ready_s, event_type::ready, i, b);
     refresh_eligible(i, t);
   }
@@ -983,12 +981,12 @@ class trial_engine {
   bool refresh_eligible(int i, double t) {
     changed(i);
     const bool now = eligible(i, t);
-    if (now != (st_.in_eligible[static_cast<std::size_t>(i)] != 0)) list_eligible(i, now);
+    if (now != (st_.rt[static_cast<std::size_t>(i)].listed != 0)) list_eligible(i, now);
     return now;
   }
   /// Lists threat i as eligible (now) or not, everywhere.
   [[gnu::noinline]] void list_eligible(int i, bool now) {
-    st_.in_eligible[static_cast<std::size_t>(i)] = now ? 1 : 0;
+    st_.rt[static_cast<std::size_t>(i)].listed = now;
     const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
     list_rank(st_.eligible, rank, now);
     for (const int b : batteries_of(i)) list_in_battery(b, i, now);
@@ -1233,7 +1231,7 @@ class trial_engine {
     for (int rank = next_work(); rank >= 0; rank = next_work()) {
       pass_cursor_ = rank;
       const int i = st_.order[static_cast<std::size_t>(rank)];
-      if (!st_.in_eligible[static_cast<std::size_t>(i)] || !needs_decision(i)) continue;
+      if (!st_.rt[static_cast<std::size_t>(i)].listed || !needs_decision(i)) continue;
       const int fired_by = decide(i, t);
       if (st_.rt[static_cast<std::size_t>(i)].held) mark_pending(i);  // decided again at the next pass
       if (fired_by < 0) continue;
@@ -1269,7 +1267,7 @@ class trial_engine {
   // change during the pass to a threat (or battery) later in the service
   // order joins this pass's work list; to one already served, the next's.
   void changed(int i) {
-    st_.threat_changed[static_cast<std::size_t>(i)] = ++change_count_;
+    st_.rt[static_cast<std::size_t>(i)].changed_stamp = ++change_count_;
     const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
     if (!in_pass_ || rank <= pass_cursor_)
       mark_pending(i);
@@ -1292,9 +1290,9 @@ class trial_engine {
     if (in_pass_) add_source(b);
   }
   void mark_pending(int i) {
-    std::uint8_t& flag = st_.pending_flag[static_cast<std::size_t>(i)];
+    bool& flag = st_.rt[static_cast<std::size_t>(i)].pending;
     if (!flag) {
-      flag = 1;
+      flag = true;
       st_.pending.push_back(i);  // reserved for every threat: never reallocates in a trial
     }
   }
@@ -1325,8 +1323,8 @@ class trial_engine {
     v.clear();
     pass_threat_next_ = 0;
     for (const int i : st_.pending) {
-      st_.pending_flag[static_cast<std::size_t>(i)] = 0;
-      if (st_.in_eligible[static_cast<std::size_t>(i)]) v.push_back(st_.rt[static_cast<std::size_t>(i)].rank);
+      st_.rt[static_cast<std::size_t>(i)].pending = false;
+      if (st_.rt[static_cast<std::size_t>(i)].listed) v.push_back(st_.rt[static_cast<std::size_t>(i)].rank);
     }
     st_.pending.clear();
     std::sort(v.begin(), v.end());
@@ -1336,19 +1334,19 @@ class trial_engine {
     }
     st_.changed_batteries.clear();
   }
-  /// The pass's next rank after the cursor, or -1.
+  /// The pass's next rank after the cursor, or -1; it leaves the list.
   int next_work() {
     const int* v = st_.pass_threats.data();
     const std::size_t n = st_.pass_threats.size();
     std::size_t k = pass_threat_next_;
     while (k < n && v[k] <= pass_cursor_) ++k;
-    pass_threat_next_ = k;
+    pass_threat_next_ = k < n ? k + 1 : n;
     return k < n ? v[k] : -1;
   }
   bool needs_decision(int i) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    const std::uint64_t decided = st_.threat_decided[static_cast<std::size_t>(i)];
-    if (r.held || st_.threat_changed[static_cast<std::size_t>(i)] > decided) return true;
+    const std::uint64_t decided = st_.rt[static_cast<std::size_t>(i)].decided_stamp;
+    if (r.held || st_.rt[static_cast<std::size_t>(i)].changed_stamp > decided) return true;
     if (r.out_of_reach) return false;
     for (const int b : batteries_of(i))
       if (st_.battery_changed[static_cast<std::size_t>(b)] > decided) return true;
@@ -1362,7 +1360,7 @@ class trial_engine {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     r.held = false;
     r.out_of_reach = false;
-    st_.threat_decided[static_cast<std::size_t>(i)] = ++change_count_;
+    st_.rt[static_cast<std::size_t>(i)].decided_stamp = ++change_count_;
     int count = 0;
     std::uint8_t shortage_found = no_block;
     // Some shooter is short of what the threat's recorded reason already
@@ -1549,7 +1547,7 @@ class trial_engine {
   trial_result result_;
   int unresolved_ = 0;
   int rounds_left_ = 0;  ///< ready + reloading + pool over every battery and type
-  std::uint64_t change_count_ = 0;  ///< counts changes and decisions (threat_changed, battery_changed)
+  std::uint64_t change_count_ = 0;  ///< counts changes and decisions (threat_runtime::changed_stamp, battery_changed)
   std::uint64_t pass_id_ = 0;       ///< counts decision passes (common_of)
   bool in_pass_ = false;            ///< a decision pass is under way
   int pass_cursor_ = -1;            ///< the rank the pass serves (-1: none yet)
