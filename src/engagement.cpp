@@ -309,10 +309,6 @@ struct trial_workspace::internal {
   std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
   std::vector<threat_view> views;  ///< per threat, while the order is computed
-  /// The ranks of the threats that may be fired at now (eligible()), ascending: kept
-  /// up to date at the events that change eligibility, so a decision pass
-  /// looks at these alone.
-  std::vector<int> eligible;
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
   std::vector<int> serial_stock;         ///< per interceptor serial: global stock index
   std::vector<double> phase_s;         ///< per battery: the trial's look phase
@@ -398,7 +394,6 @@ class trial_engine {
       }
     st_.battery_changed.assign(nb, 0);
     st_.confirmed_now.clear();
-    st_.eligible.clear();
     st_.changed_batteries.clear();
     st_.changed_battery_flag.assign(nb, 0);
     st_.battery_eligible.resize(nb);
@@ -976,37 +971,35 @@ class trial_engine {
     return false;
   }
 
-  /// Brings threat i's place in the eligible list up to date after its state
-  /// changed at time t (the list and the batteries' lists hold ranks, ascending).
+  /// Brings threat i's eligibility up to date after its state changed at
+  /// time t: its flag, the count, and its rank in the lists of its batteries.
   bool refresh_eligible(int i, double t) {
     changed(i);
     const bool now = eligible(i, t);
-    if (now != (st_.rt[static_cast<std::size_t>(i)].listed != 0)) list_eligible(i, now);
+    if (now != st_.rt[static_cast<std::size_t>(i)].listed) list_eligible(i, now);
     return now;
   }
   /// Lists threat i as eligible (now) or not, everywhere.
   [[gnu::noinline]] void list_eligible(int i, bool now) {
-    st_.rt[static_cast<std::size_t>(i)].listed = now;
-    const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
-    list_rank(st_.eligible, rank, now);
+    threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    r.listed = now;
+    eligible_count_ += now ? 1 : -1;
     for (const int b : batteries_of(i)) list_in_battery(b, i, now);
-    eligible_by_block_[block_slot(st_.rt[static_cast<std::size_t>(i)].last_block)] += now ? 1 : -1;
+    eligible_by_block_[block_slot(r.last_block)] += now ? 1 : -1;
   }
 
-  /// Puts a rank into an ascending list of ranks, or takes it out; whether the list changed.
-  static bool list_rank(std::vector<int>& list, int rank, bool in) {
+  /// Puts threat i's rank into battery b's ascending list of eligible ranks,
+  /// or takes it out (if there).
+  void list_in_battery(int b, int i, bool in) {
+    auto& list = st_.battery_eligible[static_cast<std::size_t>(b)];
+    const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
     const auto at = std::lower_bound(list.begin(), list.end(), rank);
     const bool there = at != list.end() && *at == rank;
-    if (in == there) return false;
+    if (in == there) return;
     if (in)
       list.insert(at, rank);
     else
       list.erase(at);
-    return true;
-  }
-  /// The same for battery b's list of eligible threats.
-  void list_in_battery(int b, int i, bool in) {
-    list_rank(st_.battery_eligible[static_cast<std::size_t>(b)], st_.rt[static_cast<std::size_t>(i)].rank, in);
   }
 
   /// Where a block reason (a leak_cause value, or no_block) is counted.
@@ -1030,15 +1023,18 @@ class trial_engine {
     shot_memory& m = shot(i, g);
     if (launch_time_s == m.answers_launch_s) return m.last;  // asked again at the same instant
     if (launch_time_s >= m.resume_launch_s) search.resume_after(m.last);
-    const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
+    const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
+    const double speed_mps = traj.max_speed_mps();
     search.f_lipschitz = 1.0 + speed_mps * type.tof_gradient_s_per_m;
     search.max_target_speed_mps = speed_mps;
     search.reach_range_m = type.max_reach_range_m;
     search.reach_height_m = type.max_reach_height_m;
     search.time_tolerance_s = search_tolerance_s;
+    // relative_position(i, b, t), with the trajectory and the site looked up once per search
+    const Eigen::Vector3d site = model_.sensors()[static_cast<std::size_t>(b)].site_enu_m();
     const intercept_prediction p = predict_intercept(
         type.table, launch_time_s, r.leak_time_s,
-        [this, i, b](double t_s) { return relative_position(i, b, t_s); }, search);
+        [&traj, &site](double t_s) -> Eigen::Vector3d { return traj.position_enu_m(t_s) - site; }, search);
     m.last = p;
     m.answers_launch_s = launch_time_s;
     m.resume_launch_s = launch_time_s;
@@ -1197,24 +1193,22 @@ class trial_engine {
   /// Whether every eligible threat carries one block reason (not no_block):
   /// only then may common_block skip the pass.
   bool every_eligible_blocked() const {
-    const int n = static_cast<int>(st_.eligible.size());
+    const int n = eligible_count_;
     for (std::size_t k = 0; k < eligible_by_block_.size(); ++k)
       if (k != block_slot(no_block) && eligible_by_block_[k] == n) return true;
     return false;
   }
 
   void assign(double t) {
-    if (st_.eligible.empty()) return;
+    if (eligible_count_ == 0) return;
     ++pass_id_;
 #ifndef NDEBUG
+    assert(eligible_count_ == std::count_if(st_.rt.begin(), st_.rt.end(), [](const threat_runtime& r) { return r.listed; }));
     for (std::uint8_t reason : {no_block, static_cast<std::uint8_t>(leak_cause::outside_envelope), nfc_block,
                                 no_round_block})
       assert(eligible_by_block_[block_slot(reason)] ==
-             std::count_if(st_.eligible.begin(), st_.eligible.end(),
-                           [&](int rank) {
-                             return st_.rt[static_cast<std::size_t>(st_.order[static_cast<std::size_t>(rank)])].last_block ==
-                                    reason;
-                           }));
+             std::count_if(st_.rt.begin(), st_.rt.end(),
+                           [&](const threat_runtime& r) { return r.listed && r.last_block == reason; }));
 #endif
     // When the shortage is the same for every eligible threat (a launch
     // interval, every interceptor slot in flight, or no ready salvo while
@@ -1223,7 +1217,7 @@ class trial_engine {
     // cost nothing instead of a walk over every waiting threat.
     if (every_eligible_blocked()) {
       const std::uint8_t common = common_block(t);
-      if (common != no_block && eligible_by_block_[block_slot(common)] == static_cast<int>(st_.eligible.size())) return;
+      if (common != no_block && eligible_by_block_[block_slot(common)] == eligible_count_) return;
     }
     pass_cursor_ = -1;
     collect_work();
@@ -1243,7 +1237,7 @@ class trial_engine {
         pass_cursor_ = -1;
         st_.pass_threats.clear();
         pass_threat_next_ = 0;
-        st_.pass_threats.assign(st_.eligible.begin(), st_.eligible.end());
+        for (const auto& list : st_.battery_eligible) merge_into_work(list);  // every eligible threat
       }
     }
     in_pass_ = false;
@@ -1302,7 +1296,10 @@ class trial_engine {
     std::uint64_t& of = st_.source_of_pass[static_cast<std::size_t>(b)];
     if (of == pass_id_) return;
     of = pass_id_;
-    const auto& list = st_.battery_eligible[static_cast<std::size_t>(b)];
+    merge_into_work(st_.battery_eligible[static_cast<std::size_t>(b)]);
+  }
+  /// The ranks of `list` (ascending) after the cursor join the pass's work.
+  void merge_into_work(const std::vector<int>& list) {
     const auto from = std::upper_bound(list.begin(), list.end(), pass_cursor_);
     if (from == list.end()) return;
     auto& v = st_.pass_threats;
@@ -1553,6 +1550,7 @@ class trial_engine {
   int pass_cursor_ = -1;            ///< the rank the pass serves (-1: none yet)
   std::size_t pass_threat_next_ = 0;  ///< first entry of pass_threats after the cursor
   std::array<int, 8> eligible_by_block_{};  ///< eligible threats per last block reason (block_slot)
+  int eligible_count_ = 0;                  ///< threats that may be fired at now (threat_runtime::listed)
   intercept_prediction scratch_rounds_[max_salvo_size];
 };
 
