@@ -1015,7 +1015,7 @@ class trial_engine {
     r.last_block = reason;
   }
 
-  [[gnu::flatten]] intercept_prediction predict(int i, int g, double launch_time_s) {
+  intercept_prediction predict(int i, int g, double launch_time_s) {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const int b = battery_of_stock(g);
     const engagement_model::type_data& type = model_.types()[static_cast<std::size_t>(type_of_stock(g))];
@@ -1055,7 +1055,7 @@ class trial_engine {
   /// launch at t_from or later would have f = launch + tof - t > 0. So a
   /// search for any launch from t_from on may resume at that sample (kept in
   /// the shot's resume record, with its table lookup).
-  [[gnu::flatten]] double next_feasible_launch(int i, int g, double t_from) {
+  double next_feasible_launch(int i, int g, double t_from) {
     const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
     const double t_end = st_.rt[static_cast<std::size_t>(i)].leak_time_s;
     const double speed_mps = std::max(traj.max_speed_mps(), 1e-9);

@@ -33,6 +33,7 @@ void shooter::reset(const battery_site& site) {
   int first = 0;
   for (std::size_t s = 0; s < stocks_.size(); ++s) {
     stocks_[s].first_launcher = first;
+    stocks_[s].first_loaded = first;
     first += stocks_[s].launchers;
     for (int l = 0; l < stocks_[s].launchers; ++l) {
       launcher_rounds_.push_back(stocks_[s].ready_per_launcher);
@@ -69,9 +70,12 @@ fire_shortage shooter::common_shortage(double t) const noexcept {
 int shooter::take_round(int s, double launch_s, reload& started) {
   stock& st = stocks_[static_cast<std::size_t>(s)];
   started = reload{};
-  for (int l = st.first_launcher; l < st.first_launcher + st.launchers; ++l) {
+  // Rounds come from the first launcher that has one (first_loaded saves
+  // the walk over the ones emptied before it).
+  for (int l = st.first_loaded; l < st.first_launcher + st.launchers; ++l) {
     int& rounds = launcher_rounds_[static_cast<std::size_t>(l)];
     if (rounds == 0) continue;
+    st.first_loaded = l;
     --rounds;
     --st.ready;
     ++st.fired;
@@ -92,6 +96,7 @@ int shooter::take_round(int s, double launch_s, reload& started) {
 void shooter::reload_complete(int launcher, int rounds) {
   stock& st = stocks_[static_cast<std::size_t>(launcher_stock_[static_cast<std::size_t>(launcher)])];
   launcher_rounds_[static_cast<std::size_t>(launcher)] += rounds;
+  st.first_loaded = std::min(st.first_loaded, launcher);
   st.ready += rounds;
   st.reloading -= rounds;
 }

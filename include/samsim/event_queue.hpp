@@ -126,28 +126,15 @@ class event_queue {
     for (;;) {
       const std::size_t first = arity * hole + 1;
       if (first >= n) break;
-      // The least child, selected without branches (the comparisons are
-      // unpredictable): a tournament of pairs when all four are there.
+      // The least child, selected without branches (the comparisons are unpredictable).
       std::size_t best = first;
       key_t best_key = key(heap_[first]);
-      if (first + arity <= n) {
-        const key_t k1 = key(heap_[first + 1]), k2 = key(heap_[first + 2]), k3 = key(heap_[first + 3]);
-        const bool a = k1 < best_key;
-        const key_t m01 = a ? k1 : best_key;
-        const std::size_t i01 = a ? first + 1 : first;
-        const bool b = k3 < k2;
-        const key_t m23 = b ? k3 : k2;
-        const std::size_t i23 = b ? first + 3 : first + 2;
-        const bool c = m23 < m01;
-        best_key = c ? m23 : m01;
-        best = c ? i23 : i01;
-      } else {
-        for (std::size_t c = first + 1; c < n; ++c) {
-          const key_t k = key(heap_[c]);
-          const bool less = k < best_key;
-          best = less ? c : best;
-          best_key = less ? k : best_key;
-        }
+      const std::size_t end = first + arity < n ? first + arity : n;
+      for (std::size_t c = first + 1; c < end; ++c) {
+        const key_t k = key(heap_[c]);
+        const bool less = k < best_key;
+        best = less ? c : best;
+        best_key = less ? k : best_key;
       }
       if (!(best_key < key(last))) break;
       heap_[hole] = heap_[best];

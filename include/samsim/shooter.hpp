@@ -33,6 +33,7 @@ class shooter {
     int interceptor_type = 0;  ///< index into the scenario's interceptors
     int first_launcher = 0;    ///< this stock's launchers are [first_launcher, first_launcher + launchers)
     int launchers = 0;
+    int first_loaded = 0;      ///< every launcher of the stock before this one is empty
     int ready_per_launcher = 0;
     double reload_time_s = 0.0;
     int ready = 0;      ///< on the launchers
