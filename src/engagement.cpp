@@ -231,7 +231,7 @@ struct threat_runtime {
   std::uint64_t changed_stamp = 0;
   std::uint64_t decided_stamp = 0;
   bool pending = false;  ///< in trial_workspace::internal::pending
-  bool listed = false;   ///< in trial_workspace::internal::eligible
+  bool listed = false;   ///< eligible (eligible()): in the eligible lists of its batteries
 };
 
 /// One battery's picture of one threat.
@@ -1006,7 +1006,7 @@ class trial_engine {
   static std::size_t block_slot(std::uint8_t reason) { return reason & 7u; }
 
   /// Sets threat i's last block reason, keeping eligible_by_block_ in step
-  /// (`listed`: i is in the eligible list).
+  /// (`listed`: i is listed as eligible, threat_runtime::listed).
   void set_last_block(threat_runtime& r, std::uint8_t reason, bool listed) {
     if (listed) {
       --eligible_by_block_[block_slot(r.last_block)];
@@ -1331,7 +1331,7 @@ class trial_engine {
     }
     st_.changed_batteries.clear();
   }
-  /// The pass's next rank after the cursor, or -1; it leaves the list.
+  /// The pass's next rank after the cursor, or -1; the list's index moves past it.
   int next_work() {
     const int* v = st_.pass_threats.data();
     const std::size_t n = st_.pass_threats.size();
@@ -1342,8 +1342,8 @@ class trial_engine {
   }
   bool needs_decision(int i) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    const std::uint64_t decided = st_.rt[static_cast<std::size_t>(i)].decided_stamp;
-    if (r.held || st_.rt[static_cast<std::size_t>(i)].changed_stamp > decided) return true;
+    const std::uint64_t decided = r.decided_stamp;
+    if (r.held || r.changed_stamp > decided) return true;
     if (r.out_of_reach) return false;
     for (const int b : batteries_of(i))
       if (st_.battery_changed[static_cast<std::size_t>(b)] > decided) return true;
@@ -1357,7 +1357,7 @@ class trial_engine {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     r.held = false;
     r.out_of_reach = false;
-    st_.rt[static_cast<std::size_t>(i)].decided_stamp = ++change_count_;
+    r.decided_stamp = ++change_count_;
     int count = 0;
     std::uint8_t shortage_found = no_block;
     // Some shooter is short of what the threat's recorded reason already
