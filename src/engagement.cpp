@@ -550,10 +550,14 @@ class trial_engine {
     for (std::size_t k = 0; k < order.size(); ++k) st_.rt[static_cast<std::size_t>(order[k])].rank = static_cast<int>(k);
   }
 
-  /// Position relative to battery b's site, ENU metres.
-  Eigen::Vector3d relative_position(int i, int b, double t_s) const {
-    return ws_.trajectories[static_cast<std::size_t>(i)].position_enu_m(t_s) -
-           model_.sensors()[static_cast<std::size_t>(b)].site_enu_m();
+  /// Threat i's position relative to battery b's site, ENU metres, as a
+  /// function of time: the trajectory and the site are looked up once, for
+  /// the many positions of one intercept search or feasibility scan.
+  auto relative_track(int i, int b) const {
+    return [&traj = ws_.trajectories[static_cast<std::size_t>(i)],
+            site = model_.sensors()[static_cast<std::size_t>(b)].site_enu_m()](double t_s) -> Eigen::Vector3d {
+      return traj.position_enu_m(t_s) - site;
+    };
   }
 
   /// Random stream of battery b's radar: battery 0 keeps the streams of a
@@ -1023,18 +1027,14 @@ class trial_engine {
     shot_memory& m = shot(i, g);
     if (launch_time_s == m.answers_launch_s) return m.last;  // asked again at the same instant
     if (launch_time_s >= m.resume_launch_s) search.resume_after(m.last);
-    const threat_trajectory& traj = ws_.trajectories[static_cast<std::size_t>(i)];
-    const double speed_mps = traj.max_speed_mps();
+    const double speed_mps = ws_.trajectories[static_cast<std::size_t>(i)].max_speed_mps();
     search.f_lipschitz = 1.0 + speed_mps * type.tof_gradient_s_per_m;
     search.max_target_speed_mps = speed_mps;
     search.reach_range_m = type.max_reach_range_m;
     search.reach_height_m = type.max_reach_height_m;
     search.time_tolerance_s = search_tolerance_s;
-    // relative_position(i, b, t), with the trajectory and the site looked up once per search
-    const Eigen::Vector3d site = model_.sensors()[static_cast<std::size_t>(b)].site_enu_m();
-    const intercept_prediction p = predict_intercept(
-        type.table, launch_time_s, r.leak_time_s,
-        [&traj, &site](double t_s) -> Eigen::Vector3d { return traj.position_enu_m(t_s) - site; }, search);
+    const intercept_prediction p =
+        predict_intercept(type.table, launch_time_s, r.leak_time_s, relative_track(i, b), search);
     m.last = p;
     m.answers_launch_s = launch_time_s;
     m.resume_launch_s = launch_time_s;
@@ -1062,8 +1062,9 @@ class trial_engine {
     const int b = battery_of_stock(g);
     const engagement_model::type_data& type = model_.types()[static_cast<std::size_t>(type_of_stock(g))];
     const flyout_table& table = type.table;
+    const auto relative_position = relative_track(i, b);
     auto sample = [&](double t_i) {
-      const Eigen::Vector3d p = relative_position(i, b, t_i);
+      const Eigen::Vector3d p = relative_position(t_i);
       const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
       const flyout_point fp = table.at(d_m, p.z());
       return intercept_probe{t_i, fp.reachable, fp.time_of_flight_s, d_m, p.z()};
@@ -1079,7 +1080,7 @@ class trial_engine {
     };
     double previous_outside = -infinity;
     for (double t_i = t_from; t_i <= t_end;) {
-      const Eigen::Vector3d p = relative_position(i, b, t_i);
+      const Eigen::Vector3d p = relative_position(t_i);
       const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
       const double beyond_m = std::max(d_m - type.max_reach_range_m, p.z() - type.max_reach_height_m);
       if (beyond_m > 0.0) {
