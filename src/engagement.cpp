@@ -616,7 +616,8 @@ class trial_engine {
 
   void record(double t_s, trace_kind kind, int threat, int launcher = -1, int interceptor = -1, double value = 0.0,
               int battery = -1, int type = -1) {
-    if (trace_) trace_->push_back(trace_event{t_s, kind, threat, launcher, interceptor, value, battery, type});
+    if (trace_) [[unlikely]]
+      trace_->push_back(trace_event{t_s, kind, threat, launcher, interceptor, value, battery, type});
   }
 
   void loop() {
@@ -1106,6 +1107,19 @@ class trial_engine {
       }
       previous_outside = t_i;
       t_i += feasibility_scan_step_s;
+      if (!fp.reachable) {
+        // Samples the threat cannot reach the envelope by (at its top speed,
+        // from the table's lower bound on the distance to it) and at which it
+        // is still inside the reach box (beyond_m <= 0 changes as slowly):
+        // this loop would only step over them. The grid is kept, so what the
+        // scan returns is unchanged.
+        const double safe_m = std::min(table.distance_to_reach_m(d_m, p.z()), -beyond_m) * (1.0 - 1e-9);
+        const double safe_until_s = previous_outside + safe_m / speed_mps;
+        while (t_i < safe_until_s && t_i <= t_end) {
+          previous_outside = t_i;
+          t_i += feasibility_scan_step_s;
+        }
+      }
     }
     return infinity;
   }
