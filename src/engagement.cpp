@@ -1161,7 +1161,7 @@ class trial_engine {
         const double next_s = std::max(next_feasible_launch(i, g, launch_s) - k * interval_s, t + least_delay_s);
         shot_memory& m2 = shot(i, g);
         (k == 0 ? m2.next_feasible_s : m2.next_salvo_s) = next_s;
-          if (std::isfinite(next_s)) push(next_s, event_type::wake, i);
+        if (std::isfinite(next_s)) push(next_s, event_type::wake, i);
         return false;
       }
     }
