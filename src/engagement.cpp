@@ -1047,9 +1047,11 @@ class trial_engine {
   /// tof(p(tI)). The scan samples the threat's remaining flight every
   /// feasibility_scan_step_s, jumping over stretches where it is provably
   /// beyond the table's reach (its distance to the reach falls at most at its
-  /// speed), and returns g at the first sample inside the envelope with
-  /// g > t_from, after locating the envelope entry between the last outside
-  /// sample and it by bisection, to the search tolerance.
+  /// speed) and stepping without a lookup over samples provably outside the
+  /// envelope (flyout_table::distance_to_reach_m, likewise), and returns g at
+  /// the first sample inside the envelope with g > t_from, after locating the
+  /// envelope entry between the last outside sample and it by bisection, to
+  /// the search tolerance.
   ///
   /// What the scan saw also tells a later intercept search where to start: at
   /// every sample before the one it returns, the threat was out of reach or a
