@@ -92,7 +92,7 @@ void bench_command(const bench_args& a) {
   if (!a.json_path.empty()) write_output(a.json_path, report.dump(2) + "\n");
 }
 
-const registrar reg{45, [](CLI::App& app) {
+const registrar bench_reg{45, [](CLI::App& app) {
   auto a = std::make_shared<bench_args>();
   auto* sub = app.add_subcommand("bench", "Measure Monte Carlo speed on a scenario (trials/s, cost per trial, memory)");
   sub->add_option("scenario", a->scenario_path, "Scenario file (JSON)")->required();

@@ -178,7 +178,7 @@ void envelope_command(const envelope_args& a) {
   if (!a.svg_path.empty()) write_output(a.svg_path, envelope_svg(sc, table));
 }
 
-const registrar reg{50, [](CLI::App& app) {
+const registrar envelope_reg{50, [](CLI::App& app) {
   auto a = std::make_shared<envelope_args>();
   auto* sub = app.add_subcommand("envelope", "Interceptor kinematic envelope per height (table, CSV, SVG)");
   sub->add_option("scenario", a->scenario_path, "Scenario file (JSON)")->required();

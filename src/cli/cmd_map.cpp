@@ -747,7 +747,7 @@ void map_command(const map_args& a) {
   write_output(a.svg_path, map_svg(content));
 }
 
-const registrar reg{55, [](CLI::App& app) {
+const registrar map_reg{55, [](CLI::App& app) {
   auto a = std::make_shared<map_args>();
   auto* sub = app.add_subcommand("map", "Top-down map of the defended area and the raid (SVG), optionally one trial");
   sub->add_option("scenario", a->scenario_path, "Scenario file (JSON)")->required();

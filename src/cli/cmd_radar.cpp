@@ -90,7 +90,7 @@ void run_horizon(const horizon_args& a) {
   std::printf("%s\n", number(samsim::radar_horizon_m(a.antenna_height_m, a.target_height_m)).c_str());
 }
 
-const samsim::cli::registrar reg{10, [](CLI::App& app) {
+const samsim::cli::registrar radar_reg{10, [](CLI::App& app) {
   auto args_pd = std::make_shared<detection_args>();
   auto* pd = app.add_subcommand("pd", "Detection probability for one Swerling case (prints Pd)");
   add_common(pd, *args_pd);

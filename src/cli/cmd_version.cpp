@@ -6,7 +6,7 @@
 #include <iostream>
 
 namespace {
-const samsim::cli::registrar reg{1000, [](CLI::App& app) {
+const samsim::cli::registrar version_reg{1000, [](CLI::App& app) {
   auto* sub = app.add_subcommand("version", "Print the samsim library version");
   sub->callback([] { std::cout << "samsim " << samsim::version() << "\n"; });
 }};
