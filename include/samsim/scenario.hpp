@@ -34,7 +34,8 @@ struct monte_carlo_settings {
   std::uint64_t trials = 1000;
   std::uint64_t seed = 1;
   double confidence = 0.95;
-  /// Stop early once the P(at least one leaker) interval half-width is at most this (0: off).
+  /// Stop early once the P(at least one leaker) interval half-width is at most this (0: off; a
+  /// scenario file turns it off by leaving out `target_halfwidth`, which must be in (0, 0.5)).
   double target_halfwidth = 0.0;
 };
 
