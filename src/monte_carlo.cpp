@@ -411,9 +411,18 @@ monte_carlo_estimates estimate(const monte_carlo_tally& t, double confidence) {
   if (t.trials == 0) return e;
   e.p_leak_wilson = wilson_interval(t.trials_with_leak, t.trials, confidence);
   e.p_leak_clopper_pearson = clopper_pearson_interval(t.trials_with_leak, t.trials, confidence);
+  // P(leakers >= k) for k = 1 ... the largest count seen, from the top down
+  // by one running sum: asking the histogram for each k would cost the square
+  // of the number of leakers (minutes for a raid of a million threats).
   const auto& h = t.leaker_histogram.counts();
-  for (std::uint64_t k = 1; k < h.size(); ++k)
-    e.p_at_least.push_back(wilson_interval(t.leaker_histogram.at_least(k), t.trials, confidence));
+  if (h.size() > 1) {
+    e.p_at_least.resize(h.size() - 1);
+    std::uint64_t at_least = 0;
+    for (std::size_t k = h.size() - 1; k >= 1; --k) {
+      at_least += h[k];
+      e.p_at_least[k - 1] = wilson_interval(at_least, t.trials, confidence);
+    }
+  }
   auto mean_or_point = [&](const integer_tally& it) {
     if (it.count() >= 2) return it.mean_interval(confidence);
     const double m = it.mean();

@@ -352,10 +352,12 @@ class reader {
 
   std::int64_t integer(const node& n, std::int64_t lo, std::int64_t hi) const {
     std::int64_t x = 0;
-    const std::string range =
-        hi == std::numeric_limits<std::int64_t>::max() || hi == max_int
-            ? fmt::format("must be an integer >= {}", lo)
-            : fmt::format("must be an integer in [{}, {}]", lo, hi);
+    // A key whose only stated bound is its lower one is still read into an
+    // int: the message names the upper bound too, so that 2^40 is not told it
+    // "must be >= 1".
+    const std::string range = hi == std::numeric_limits<std::int64_t>::max()
+                                  ? fmt::format("must be an integer >= {}", lo)
+                                  : fmt::format("must be an integer in [{}, {}]", lo, hi);
     if (n.v.is_number_unsigned()) {
       const auto u = n.v.get<std::uint64_t>();
       if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) fail(n, range);

@@ -88,6 +88,36 @@ TEST_CASE("the no-ready-salvo count is added, merged, sent and estimated", "[mon
   CHECK(e.p_no_ready_salvo.upper == Approx(0.261862).margin(5e-7));
 }
 
+TEST_CASE("P(leakers >= k) is given for every k up to the largest count, a million included", "[monte_carlo]") {
+  // 50 trials: 40 with no leaker, 5 with 1, 4 with 3, 1 with 1,000,000.
+  monte_carlo_tally t;
+  t.trials = 50;
+  t.trials_with_leak = 10;
+  t.leaker_histogram.add_count(0, 40);
+  t.leaker_histogram.add_count(1, 5);
+  t.leaker_histogram.add_count(3, 4);
+  t.leaker_histogram.add_count(1'000'000, 1);
+  const monte_carlo_estimates e = estimate(t, 0.95);
+  REQUIRE(e.p_at_least.size() == 1'000'000);
+  // Source: the Wilson score interval's closed form, z = 1.959963984540054 for 95%:
+  // (p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n).
+  auto check = [&](std::size_t k, double successes) {
+    INFO("k = " << k);
+    const double n = 50.0, z = 1.959963984540054, p = successes / n;
+    const double centre = p + z * z / (2 * n), half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+    const proportion_interval& w = e.p_at_least[k - 1];
+    CHECK(w.estimate == Approx(p).epsilon(1e-12));
+    CHECK(w.lower == Approx((centre - half) / (1 + z * z / n)).epsilon(1e-9));
+    CHECK(w.upper == Approx((centre + half) / (1 + z * z / n)).epsilon(1e-9));
+  };
+  check(1, 10);
+  check(2, 5);
+  check(3, 5);
+  check(4, 1);
+  check(500'000, 1);
+  check(1'000'000, 1);
+}
+
 TEST_CASE("the half-width stop is decided at chunk boundaries, whatever the threads", "[monte_carlo][stopping]") {
   auto o = options(100000, 1);
   o.target_halfwidth = 0.02;

@@ -345,6 +345,9 @@ TEST_CASE("malformed scenarios fail with the pointer and reason", "[scenario]") 
       {"/battery/radar/track_confirm/n", "65", nullptr, "must be an integer in [1, 64]"},
       {"/battery/radar/pulses_integrated", "5000", nullptr, "must be an integer in [1, 4096]"},
       {"/battery/launchers/count", "0", nullptr, "must be an integer in [1, 100000]"},
+      // a key documented as ">= 1" is read into an int: the message names its upper bound
+      {"/battery/radar/max_tracks", "4611686018427387904", nullptr, "must be an integer in [1, 2147483647]"},
+      {"/battery/fire_control/max_engaged_targets", "1e12", nullptr, "must be an integer in [1, 2147483647]"},
       {"/battery/fire_control/max_interceptors_in_flight", "1", "/battery/doctrine/salvo_size",
        "max_interceptors_in_flight (1)"},
       {"/monte_carlo/trials", "0", nullptr, "must be an integer in [1, 1000000000]"},
