@@ -459,11 +459,14 @@ class reader {
 
   random_count count(const node& n) const {
     const std::string huge = fmt::format("huge count: at most {} threats per group", max_group_count);
-    if (n.v.is_number()) {
-      const auto c = integer(n, 0, std::numeric_limits<std::int64_t>::max());
-      if (c > max_group_count) fail(n, huge);
-      return random_count::fixed(c);
-    }
+    // A count too large even for a 64-bit integer (1e17, 2^64 - 1) is as
+    // huge as 5e9, and is told so rather than that it must be >= 0.
+    auto group_count = [&](const node& c) {
+      if (c.v.is_number() && std::isfinite(c.v.get<double>()) && c.v.get<double>() > static_cast<double>(max_group_count))
+        fail(c, huge);
+      return integer(c, 0, std::numeric_limits<std::int64_t>::max());
+    };
+    if (n.v.is_number()) return random_count::fixed(group_count(n));
     if (!n.v.is_object())
       fail(n, "expected an integer, {\"poisson\": mean} or {\"uniform\": [low, high]}, got " + type_of(n.v));
     allow_keys(n, {"poisson", "uniform"});
@@ -477,10 +480,9 @@ class reader {
     }
     if (u) {
       expect_array(*u, 2, "[low, high]");
-      const auto lo = integer(element(*u, 0), 0, std::numeric_limits<std::int64_t>::max());
-      const auto hi = integer(element(*u, 1), 0, std::numeric_limits<std::int64_t>::max());
+      const auto lo = group_count(element(*u, 0));
+      const auto hi = group_count(element(*u, 1));
       if (lo > hi) fail(*u, "low must be <= high");
-      if (hi > max_group_count) fail(element(*u, 1), huge);
       return random_count::uniform(lo, hi);
     }
     fail(n, "expected one of 'poisson' or 'uniform'");
@@ -1426,9 +1428,13 @@ scenario parse_scenario(const nlohmann::json& document, const std::string& sourc
   scenario sc;
   // The version first: the formats have different keys.
   if (const auto v = rd.optional(root, "samsim")) {
+    const std::string unsupported = "unsupported format version (this samsim reads versions 1 and 2)";
+    // Any other number (3, -1, 1e300, 2^64) is an unsupported version, whatever its size.
+    if (v->v.is_number() && std::isfinite(v->v.get<double>()) && v->v.get<double>() != 1.0 && v->v.get<double>() != 2.0)
+      rd.fail(*v, unsupported);
     const auto version =
         rd.integer(*v, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
-    if (version != 1 && version != 2) rd.fail(*v, "unsupported format version (this samsim reads versions 1 and 2)");
+    if (version != 1 && version != 2) rd.fail(*v, unsupported);
     sc.format = static_cast<int>(version);
   }
   reject_other_format_keys(rd, root, sc.format);

@@ -99,7 +99,8 @@ TEST_CASE("P(leakers >= k) is given for every k up to the largest count, a milli
   t.leaker_histogram.add_count(1'000'000, 1);
   const monte_carlo_estimates e = estimate(t, 0.95);
   REQUIRE(e.p_at_least.size() == 1'000'000);
-  // Source: the Wilson score interval's closed form, z = 1.959963984540054 for 95%:
+  // Source: the Wilson score interval's closed form (E. B. Wilson, JASA 22 (1927) 209-212),
+  // z = 1.959963984540054 for 95%:
   // (p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n).
   auto check = [&](std::size_t k, double successes) {
     INFO("k = " << k);

@@ -353,6 +353,8 @@ TEST_CASE("malformed scenarios fail with the pointer and reason", "[scenario]") 
       {"/monte_carlo/trials", "0", nullptr, "must be an integer in [1, 1000000000]"},
       // values out of range
       {"/samsim", "3", nullptr, "unsupported format version (this samsim reads versions 1 and 2)"},
+      {"/samsim", "1e300", nullptr, "unsupported format version"},
+      {"/samsim", "1.5", nullptr, "unsupported format version"},
       {"/samsim", "0", nullptr, "unsupported format version"},
       {"/name", R"("")", nullptr, "must not be empty"},
       {"/battery/radar/pfa", "0", nullptr, "must be in (0, 1)"},
@@ -418,6 +420,8 @@ TEST_CASE("malformed scenarios fail with the pointer and reason", "[scenario]") 
       {"/raid", "[]", nullptr, "must list at least one raid group"},
       {"/raid/0/count", "-3", nullptr, "must be an integer >= 0"},
       {"/raid/0/count", "100001", nullptr, "huge count"},
+      {"/raid/0/count", "1e17", nullptr, "huge count"},                  // beyond 2^53: not "must be >= 0"
+      {"/raid/0/count", "18446744073709551615", nullptr, "huge count"},  // beyond int64
       {"/raid/0/count", R"({"poisson": 1e6})", "/raid/0/count/poisson", "huge count"},
       {"/raid/0/count", R"({"uniform": [0, 200000]})", "/raid/0/count/uniform/1", "huge count"},
       {"/raid/0/count", R"({"uniform": [5, 1]})", "/raid/0/count/uniform", "low must be <= high"},
@@ -814,6 +818,8 @@ TEST_CASE("malformed format 2 scenarios fail with the pointer and reason", "[sce
       {"/monte_carlo", "remove", nullptr, "missing required key"},
       // the format number
       {"/samsim", "3", nullptr, "unsupported format version (this samsim reads versions 1 and 2)"},
+      {"/samsim", "1e300", nullptr, "unsupported format version"},
+      {"/samsim", "1.5", nullptr, "unsupported format version"},
       {"/samsim", R"("2")", nullptr, "expected an integer, got a string"},
   };
   check_bad_cases(defended(), cases);
