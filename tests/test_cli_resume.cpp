@@ -80,7 +80,8 @@ void check_is_prefix(const cli_test::temp_dir& dir, const json& partial, const s
 /// session leaves running. Returns the number of sessions killed mid-run.
 int kill_and_resume(const cli_test::temp_dir& dir, int sessions, std::uint64_t seed, int max_delay_ms,
                     const std::string& checkpoint, const std::function<std::vector<std::string>(int)>& command,
-                    const std::function<void()>& after_kill = {}) {
+                    const std::function<void()>& after_kill = {},
+                    const std::function<void(pid_t)>& kill_session = [](pid_t pid) { ::kill(pid, SIGKILL); }) {
   std::mt19937_64 moments(seed);
   std::uniform_int_distribution<int> delay_ms(0, max_delay_ms);
   int killed_mid_run = 0;
@@ -97,7 +98,7 @@ int kill_and_resume(const cli_test::temp_dir& dir, int sessions, std::uint64_t s
     }
     const bool running = wait_for_progress(c, checkpoint, last_chunk);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(moments)));
-    ::kill(c.pid, SIGKILL);
+    kill_session(c.pid);
     const ending e = wait_for(c);
     INFO("stderr: " << cli_test::read_text(dir / "err.txt"));
     if (e.signal == SIGKILL) {
@@ -267,18 +268,20 @@ TEST_CASE("run: resume refuses a checkpoint of another run and says what differs
 #ifdef SAMSIM_MPIRUN
 namespace {
 
-/// True while a process other than this one has `needle` in its command line (/proc/PID/cmdline).
-bool process_mentions(const std::string& needle) {
+/// The processes other than this one with `needle` in their command line (/proc/PID/cmdline).
+std::vector<pid_t> processes_mentioning(const std::string& needle) {
+  std::vector<pid_t> found;
   for (const auto& e : std::filesystem::directory_iterator("/proc")) {
     const std::string name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == ::getpid()) continue;
     std::string cmdline = cli_test::read_text(e.path() / "cmdline");
     for (char& ch : cmdline)
       if (ch == '\0') ch = ' ';
-    if (cmdline.find(needle) != std::string::npos) return true;
+    if (cmdline.find(needle) != std::string::npos) found.push_back(static_cast<pid_t>(std::stoi(name)));
   }
-  return false;
+  return found;
 }
+bool process_mentions(const std::string& needle) { return !processes_mentioning(needle).empty(); }
 
 std::vector<std::string> mpirun_args(int ranks, std::vector<std::string> args) {
   // Open MPI 4 on one machine without a network, as tests/mpi_compare.cmake runs it.
@@ -294,7 +297,8 @@ std::vector<std::string> mpirun_args(int ranks, std::vector<std::string> args) {
 TEST_CASE("run under MPI: killed at random moments and resumed on other rank counts, gives the one-process bits",
           "[.][mpi][resume]") {
   const cli_test::temp_dir dir("resume-mpi");
-  // Longer than the others: after mpirun is killed its ranks may run on (and checkpoint) for a moment.
+  // Longer than the others: mpirun and its ranks take a while to start, and each session should
+  // still have trials left when it is killed.
   const std::string trials = std::to_string(3 * long_run_trials);
   const json reference = reference_run(dir, {scenario_path("small-raid.json"), "--trials", trials, "--threads", "1"});
   const std::string checkpoint = dir / "run.ckpt";
@@ -310,11 +314,18 @@ TEST_CASE("run under MPI: killed at random moments and resumed on other rank cou
         return mpirun_args(ranks[static_cast<std::size_t>(session)], args);
       },
       [&] {
-        // The ranks of a killed mpirun lose their daemon and end, soon: rank 0 must be gone
-        // before the next session writes the checkpoint.
+        // Every process of the job is gone before the next session writes the checkpoint.
         for (int k = 0; k < 2000 && process_mentions(checkpoint); ++k)
           std::this_thread::sleep_for(std::chrono::milliseconds(10));
         REQUIRE(!process_mentions(checkpoint));
+      },
+      [&](pid_t mpirun) {
+        // The whole job at once, as a batch system or a lost machine ends it: mpirun and every
+        // rank (each has the checkpoint path on its command line). Killing mpirun alone left
+        // the ranks running on for a moment, long enough on a fast machine to finish the run,
+        // and the test then saw too few sessions killed mid-run.
+        ::kill(mpirun, SIGKILL);
+        for (const pid_t rank : processes_mentioning(checkpoint)) ::kill(rank, SIGKILL);
       });
   CHECK(killed >= 2);
   CHECK(without_timing(read_json(output)) == without_timing(reference));
