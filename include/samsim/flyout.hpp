@@ -432,6 +432,13 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
     before.f = prev.f + search.resume_slope;
   }
   double secant_outside_s = std::numeric_limits<double>::infinity();  // earliest secant aim that was unreachable
+  // f/L and distance/speed as products: a division's latency sits in the
+  // chain of dependent steps that each probe waits on. Each reciprocal is
+  // shrunk by 2^-50 (far above its rounding error), so that a product never
+  // exceeds the quotient it stands for: a jump stays within its bound.
+  constexpr double below_one = 1.0 - 0x1p-50;
+  const double inv_lipschitz = search.f_lipschitz > 0.0 ? below_one / search.f_lipschitz : 0.0;
+  const double inv_target_speed = search.max_target_speed_mps > 0.0 ? below_one / search.max_target_speed_mps : 0.0;
   // Moves the scan on to `q`, noting where it first passes a reachable f <= 0.
   auto advance = [&](const probe& q) {
     if (q.reachable && !(q.f > 0.0)) clear_s = std::min(clear_s, prev.t);
@@ -445,7 +452,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
         // positive for f/L, so jump there if the threat is still inside the
         // envelope. Closer, the secant steps below take over: a bracket they
         // find spans at most about two scan steps' worth of f.
-        const probe jump = eval(std::min(prev.t + prev.f / search.f_lipschitz, end_s));
+        const probe jump = eval(std::min(prev.t + prev.f * inv_lipschitz, end_s));
         if (jump.reachable) {
           if (opposite(prev, jump)) return bisect_root(prev, jump);
           advance(jump);
@@ -460,10 +467,12 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
         // than a scan step, which is all the scan itself checks.
         probe lo = prev, lo_before = before;
         for (int k = 0; k < 3; ++k) {
-          const double slope = (lo_before.f - lo.f) / (lo.t - lo_before.t);
-          if (!(slope > 0.0)) break;
-          const double floor_s = k == 0 ? lo.f / search.f_lipschitz : 0.0;
-          const double t_try = std::min(lo.t + std::max(lo.f / slope, floor_s), end_s);
+          // The secant step lo.f / slope, slope = (lo_before.f - lo.f) / (lo.t - lo_before.t) > 0,
+          // with one division (lo.t > lo_before.t here).
+          const double df = lo_before.f - lo.f;
+          if (!(df > 0.0)) break;
+          const double floor_s = k == 0 ? lo.f * inv_lipschitz : 0.0;
+          const double t_try = std::min(lo.t + std::max(lo.f * (lo.t - lo_before.t) / df, floor_s), end_s);
           if (!(t_try > lo.t) || t_try >= secant_outside_s) break;
           const probe q = eval(t_try);
           if (!q.reachable) {
@@ -491,7 +500,7 @@ intercept_prediction predict_intercept(const flyout_table& table, double launch_
       const double beyond_m = std::max({prev.range_m - search.reach_range_m, prev.height_m - search.reach_height_m,
                                         table.distance_to_reach_m(prev.range_m, prev.height_m)});
       if (beyond_m > 0.0) {
-        const double t_skip = std::min(prev.t + beyond_m / search.max_target_speed_mps, end_s);
+        const double t_skip = std::min(prev.t + beyond_m * inv_target_speed, end_s);
         if (t_skip > prev.t + search.min_scan_step_s) {
           advance(eval(t_skip));
           continue;
