@@ -584,10 +584,11 @@ class trial_engine {
       const threat_trajectory& traj = ws_.trajectories[i];
       const int cls = ws_.threats[i].class_index;
       const double t_end = st_.rt[i].leak_time_s;
+      const sensor_model::threat_reach reach = sensor_model::reach_of(traj);
       for (int b = 0; b < batteries_; ++b) {
         const sensor_model& sensor = model_.sensors()[static_cast<std::size_t>(b)];
         const double from_s = std::max(traj.launch_time_s(), sc_.batteries[static_cast<std::size_t>(b)].ready_time_s);
-        if (!sensor.may_see(traj, from_s, t_end)) continue;  // a radar far away: no look could see it
+        if (!sensor.may_see(reach, from_s, t_end)) continue;  // a radar far away: no look could see it
         const pd_table& pd = model_.pd_tables()[static_cast<std::size_t>(sensor.of_class(cls).pd_table_index)];
         random_stream det = detection_stream(b, static_cast<int>(i));
         auto on_detection = [&](double t, double pd_value) {

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the engine's oracle tests (test_engagement.cpp, test_defended_area.cpp):
+// Shared by the engine's oracle tests (test_engagement.cpp, test_defended_area.cpp) and test_sensor.cpp:
 // a radar that detects their targets with Pd = 1 in practice, a 4-sigma
 // proportion check, and a trial's timeline.
 

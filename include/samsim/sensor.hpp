@@ -43,17 +43,39 @@ class sensor_model {
   /// Ground position, scenario ENU [m] (height 0): positions relative to the battery.
   const Eigen::Vector3d& site_enu_m() const { return site_enu_m_; }
 
+  /// What may_see needs of one threat, whichever the radar: a defended area
+  /// tests every radar against every threat, so this is computed once per
+  /// threat (reach_of) and the test per radar needs no square root.
+  struct threat_reach {
+    Eigen::Vector2d launch_en_m;          ///< ground position at launch, scenario ENU [m]
+    double launch_time_s = 0.0;
+    double target_horizon_m = 0.0;        ///< the target's share of the radar horizon at its top height [m]
+    double max_ground_speed_mps = 0.0;
+  };
+  static threat_reach reach_of(const threat_trajectory& traj) {
+    const Eigen::Vector3d p = traj.position_enu_m(traj.launch_time_s());
+    return {Eigen::Vector2d(p.x(), p.y()), traj.launch_time_s(), radar_horizon_m(0.0, traj.max_height_m()),
+            traj.max_ground_speed_mps()};
+  }
+
   /// Whether some look in [from_s, until_s) may see the threat: false when it
   /// stays beyond the radar's reach (the horizon for its top height, or the
-  /// maximum range) the whole time, its ground distance falling at most at its
-  /// top ground speed. confirm_time_s then returns +infinity without a draw,
-  /// so a caller may skip it (and the random stream it would have set up).
-  bool may_see(const threat_trajectory& traj, double from_s, double until_s) const {
+  /// maximum range) the whole time, its ground distance from the radar
+  /// falling at most at its top ground speed from launch on. confirm_time_s
+  /// then returns +infinity without a draw, so a caller may skip it (and the
+  /// random stream it would have set up).
+  bool may_see(const threat_reach& t, double from_s, double until_s) const {
     if (!(until_s > from_s)) return false;
-    const double reach_m = std::min(radar_horizon_m(radar_.antenna_height_m, traj.max_height_m()), radar_.max_range_m);
-    const Eigen::Vector3d p = traj.position_enu_m(from_s) - site_enu_m_;
-    const double d_m = std::sqrt(p.x() * p.x() + p.y() * p.y());
-    return !(d_m - traj.max_ground_speed_mps() * (until_s - from_s) > reach_m);
+    // The same sum radar_horizon_m(antenna, top height) makes.
+    const double reach_m = std::min(antenna_horizon_m_ + t.target_horizon_m, radar_.max_range_m);
+    // Distance at launch less the most it can shrink by until_s, compared
+    // squared (both sides >= 0), with a margin far above the rounding.
+    const double far_m = (reach_m + t.max_ground_speed_mps * (until_s - t.launch_time_s)) * (1.0 + 1e-9) + 1e-3;
+    const double dx = t.launch_en_m.x() - site_enu_m_.x(), dy = t.launch_en_m.y() - site_enu_m_.y();
+    return !(dx * dx + dy * dy > far_m * far_m);
+  }
+  bool may_see(const threat_trajectory& traj, double from_s, double until_s) const {
+    return may_see(reach_of(traj), from_s, until_s);
   }
 
   /// Looks at a threat at phase_s + k x scan period for every look in
@@ -81,6 +103,7 @@ class sensor_model {
   std::vector<class_data> classes_;
   Eigen::Vector3d antenna_enu_m_;
   Eigen::Vector3d site_enu_m_;
+  double antenna_horizon_m_ = 0.0;  ///< radar_horizon_m(antenna height, 0)
 };
 
 template <class Detects, class OnDetection>
