@@ -7,8 +7,7 @@ sensor_model::sensor_model(const radar_parameters& radar, const Eigen::Vector2d&
     : radar_(radar),
       coverage_(radar),
       antenna_enu_m_(position_en_m.x(), position_en_m.y(), radar.antenna_height_m),
-      site_enu_m_(position_en_m.x(), position_en_m.y(), 0.0),
-      antenna_horizon_m_(radar_horizon_m(radar.antenna_height_m, 0.0)) {
+      site_enu_m_(position_en_m.x(), position_en_m.y(), 0.0) {
   const double c_m4_per_m2 = radar_snr_constant(radar);
   for (const threat_class& cls : classes) {
     class_data d;

@@ -87,6 +87,9 @@ class coverage_checker {
     return within(ground_range_m, target_height_m, horizon_m(target_height_m));
   }
 
+  /// The antenna's share of the horizon: radar_horizon_m(antenna height, 0).
+  double antenna_horizon_m() const noexcept { return antenna_horizon_m_; }
+
   /// Radar horizon for a target at this height: the largest ground range at
   /// which the 4/3-earth line of sight clears the ground.
   double horizon_m(double target_height_m) const noexcept {

@@ -67,7 +67,7 @@ class sensor_model {
   bool may_see(const threat_reach& t, double from_s, double until_s) const {
     if (!(until_s > from_s)) return false;
     // The same sum radar_horizon_m(antenna, top height) makes.
-    const double reach_m = std::min(antenna_horizon_m_ + t.target_horizon_m, radar_.max_range_m);
+    const double reach_m = std::min(coverage_.antenna_horizon_m() + t.target_horizon_m, radar_.max_range_m);
     // Distance at launch less the most it can shrink by until_s, compared
     // squared (both sides >= 0), with a margin far above the rounding.
     const double far_m = (reach_m + t.max_ground_speed_mps * (until_s - t.launch_time_s)) * (1.0 + 1e-9) + 1e-3;
@@ -103,7 +103,6 @@ class sensor_model {
   std::vector<class_data> classes_;
   Eigen::Vector3d antenna_enu_m_;
   Eigen::Vector3d site_enu_m_;
-  double antenna_horizon_m_ = 0.0;  ///< radar_horizon_m(antenna height, 0)
 };
 
 template <class Detects, class OnDetection>
