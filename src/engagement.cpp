@@ -294,6 +294,7 @@ struct trial_workspace::internal {
   /// that changed), merged from their lists as they join the pass.
   std::vector<int> pass_threats;
   std::vector<int> pass_merge;                ///< scratch of a merge into pass_threats
+  std::vector<int> pass_pending_ranks;        ///< scratch: ranks of pending threats joining a pass
   std::vector<std::uint64_t> source_of_pass;  ///< per battery: the pass whose work has its eligible threats
   /// Threats that changed (or were held) since the last pass visited them,
   /// once each (threat_runtime::pending): the next pass looks at them.
@@ -303,7 +304,9 @@ struct trial_workspace::internal {
   std::vector<int> changed_batteries;
   std::vector<std::uint8_t> changed_battery_flag;  ///< per battery
   /// Per battery: the ranks of the eligible threats whose track it has had,
-  /// ascending (a superset of those it may fire at).
+  /// ascending (a superset of those it may fire at), less those out of reach
+  /// (threat_runtime::out_of_reach): a change to the battery cannot change
+  /// their decision, so a pass that looks at the battery's threats skips them.
   std::vector<std::vector<int>> battery_eligible;
   /// Batteries whose radar has threats waiting for a track slot, in battery order.
   std::vector<int> slot_waiting_batteries;
@@ -706,7 +709,7 @@ class trial_engine {
     list[k] = b;
     // Already eligible: the new battery lists it (refresh_eligible lists it
     // at every battery only when it becomes eligible).
-    if (st_.rt[static_cast<std::size_t>(i)].listed) list_in_battery(b, i, true);
+    if (in_battery_lists(st_.rt[static_cast<std::size_t>(i)])) list_in_battery(b, i, true);
     push(a.ready_s, event_type::ready, i, b);
     refresh_eligible(i, t);
   }
@@ -990,8 +993,15 @@ class trial_engine {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     r.listed = now;
     eligible_count_ += now ? 1 : -1;
-    for (const int b : batteries_of(i)) list_in_battery(b, i, now);
+    sync_battery_lists(i);
     eligible_by_block_[block_slot(r.last_block)] += now ? 1 : -1;
+  }
+  /// Whether threat i belongs in its batteries' lists (battery_eligible).
+  static bool in_battery_lists(const threat_runtime& r) { return r.listed && !r.out_of_reach; }
+  /// Puts threat i into its batteries' lists, or takes it out, as in_battery_lists says.
+  void sync_battery_lists(int i) {
+    const bool in = in_battery_lists(st_.rt[static_cast<std::size_t>(i)]);
+    for (const int b : batteries_of(i)) list_in_battery(b, i, in);
   }
 
   /// Puts threat i's rank into battery b's ascending list of eligible ranks,
@@ -1252,10 +1262,12 @@ class trial_engine {
         // A zero launch interval lets another salvo go at this very instant:
         // serve again from the top of the order (a shoot-shoot threat just
         // fired at may take its next salvo before lower-priority threats).
+        // Every eligible threat that may need a decision: the batteries'
+        // lists, and the threats out of reach that changed (joined this
+        // pass, or pending for the next).
         pass_cursor_ = -1;
-        st_.pass_threats.clear();
-        pass_threat_next_ = 0;
-        for (const auto& list : st_.battery_eligible) merge_into_work(list);  // every eligible threat
+        add_pending_to_work();
+        for (const auto& list : st_.battery_eligible) merge_into_work(list);
       }
     }
     in_pass_ = false;
@@ -1332,6 +1344,15 @@ class trial_engine {
     }
     pass_threat_next_ = 0;
   }
+  /// The listed threats of `pending` join the pass's work (they stay pending).
+  void add_pending_to_work() {
+    auto& ranks = st_.pass_pending_ranks;
+    ranks.clear();
+    for (const int i : st_.pending)
+      if (st_.rt[static_cast<std::size_t>(i)].listed) ranks.push_back(st_.rt[static_cast<std::size_t>(i)].rank);
+    std::sort(ranks.begin(), ranks.end());
+    merge_into_work(ranks);
+  }
   /// Starts a pass's work: what changed since the last pass.
   void collect_work() {
     auto& v = st_.pass_threats;
@@ -1372,6 +1393,12 @@ class trial_engine {
   /// lets the rule choose, and launches; otherwise records why not. Returns
   /// the battery that fired, or -1.
   int decide(int i, double t) {
+    const bool was_out_of_reach = st_.rt[static_cast<std::size_t>(i)].out_of_reach;
+    const int fired_by = decide_shots(i, t);
+    if (st_.rt[static_cast<std::size_t>(i)].out_of_reach != was_out_of_reach) sync_battery_lists(i);
+    return fired_by;
+  }
+  int decide_shots(int i, double t) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     r.held = false;
     r.out_of_reach = false;
