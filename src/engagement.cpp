@@ -7,6 +7,8 @@
 #include <samsim/shooter.hpp>
 #include <samsim/tracking.hpp>
 
+#include "builtin_order.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -114,6 +116,7 @@ void engagement_model::init(std::vector<flyout_table> tables) {
   for (const battery_site& b : scenario_.batteries)
     sensors_.emplace_back(b.radar, b.position_en_m, scenario_.classes, pd_tables_);
   rule_ = make_fire_distribution_rule(scenario_.fire_distribution);
+  builtin_rule_ = true;
 }
 
 std::vector<flyout_table> engagement_model::flyout_tables() const {
@@ -125,6 +128,7 @@ std::vector<flyout_table> engagement_model::flyout_tables() const {
 void engagement_model::set_rule(std::shared_ptr<const fire_distribution_rule> rule) {
   if (!rule) throw std::invalid_argument("engagement_model::set_rule: null rule");
   rule_ = std::move(rule);
+  builtin_rule_ = false;
 }
 
 double engagement_model::measure_tof_gradient(const flyout_table& table) {
@@ -289,12 +293,13 @@ struct trial_workspace::internal {
   std::vector<std::pair<int, int>> confirmed_now;  ///< (threat, battery) confirmed at the current instant
   std::vector<std::uint8_t> out_of_action;  ///< per battery
   std::vector<double> out_of_action_s;      ///< per battery: when it was put out of action (inf: never)
-  /// A decision pass's work: the ranks of the threats to look at, ascending
-  /// (the threats that changed, and the eligible threats of the batteries
-  /// that changed), merged from their lists as they join the pass.
-  std::vector<int> pass_threats;
-  std::vector<int> pass_merge;                ///< scratch of a merge into pass_threats
-  std::vector<int> pass_pending_ranks;        ///< scratch: ranks of pending threats joining a pass
+  /// A decision pass's work: the ranks of the threats to look at (the
+  /// threats that changed, and the eligible threats of the batteries that
+  /// changed), one bit per rank (rank_words words), served in rank order.
+  /// A set of ranks as bits: joining is an OR, and the pass finds its next
+  /// rank by counting zeros, with no comparison for the branch predictor
+  /// to miss.
+  std::vector<std::uint64_t> pass_bits;
   std::vector<std::uint64_t> source_of_pass;  ///< per battery: the pass whose work has its eligible threats
   /// Threats that changed (or were held) since the last pass visited them,
   /// once each (threat_runtime::pending): the next pass looks at them.
@@ -303,11 +308,12 @@ struct trial_workspace::internal {
   /// (changed_battery_flag): the next pass looks at their eligible threats.
   std::vector<int> changed_batteries;
   std::vector<std::uint8_t> changed_battery_flag;  ///< per battery
-  /// Per battery: the ranks of the eligible threats whose track it has had,
-  /// ascending (a superset of those it may fire at), less those out of reach
+  /// Per battery: the ranks of the eligible threats whose track it has had
+  /// (a superset of those it may fire at), less those out of reach
   /// (threat_runtime::out_of_reach): a change to the battery cannot change
-  /// their decision, so a pass that looks at the battery's threats skips them.
-  std::vector<std::vector<int>> battery_eligible;
+  /// their decision, so a pass that looks at the battery's threats skips
+  /// them. Bits as pass_bits, rank_words words per battery.
+  std::vector<std::uint64_t> battery_bits;
   /// Batteries whose radar has threats waiting for a track slot, in battery order.
   std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
@@ -399,8 +405,6 @@ class trial_engine {
     st_.confirmed_now.clear();
     st_.changed_batteries.clear();
     st_.changed_battery_flag.assign(nb, 0);
-    st_.battery_eligible.resize(nb);
-    for (auto& list : st_.battery_eligible) list.clear();
     st_.source_of_pass.assign(nb, 0);
     st_.slot_waiting_batteries.clear();
     st_.kill_flags.clear();
@@ -430,7 +434,9 @@ class trial_engine {
     st_.shots.clear();
     st_.pending.clear();
     st_.pending.reserve(n);
-    st_.pass_threats.clear();
+    rank_words_ = (n + 63) / 64;
+    st_.pass_bits.assign(rank_words_, 0);
+    st_.battery_bits.assign(rank_words_ * static_cast<std::size_t>(batteries_), 0);
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
       ws_.trajectories.emplace_back(sc_.classes[static_cast<std::size_t>(t.class_index)], t);
@@ -544,12 +550,21 @@ class trial_engine {
     auto& views = st_.views;
     views.clear();
     for (std::size_t i = 0; i < order.size(); ++i) views.push_back(view(static_cast<int>(i)));
-    std::sort(order.begin(), order.end(), [this, &views](int a, int b) {
-      const threat_view& va = views[static_cast<std::size_t>(a)];
-      const threat_view& vb = views[static_cast<std::size_t>(b)];
-      if (rule_.served_before(va, vb)) return true;
-      return a < b && !rule_.served_before(vb, va);  // ties by index
-    });
+    auto rank_by = [&order, &views](auto&& before) {
+      std::sort(order.begin(), order.end(), [&before, &views](int a, int b) {
+        const threat_view& va = views[static_cast<std::size_t>(a)];
+        const threat_view& vb = views[static_cast<std::size_t>(b)];
+        if (before(va, vb)) return true;
+        return a < b && !before(vb, va);  // ties by index
+      });
+    };
+    if (model_.builtin_rule()) {
+      // The built-in order inline: no virtual call per comparison.
+      const priority_rule rule = sc_.fire_distribution.priority;
+      rank_by([rule](const threat_view& a, const threat_view& b) { return detail::builtin_served_before(rule, a, b); });
+    } else {
+      rank_by([this](const threat_view& a, const threat_view& b) { return rule_.served_before(a, b); });
+    }
     for (std::size_t k = 0; k < order.size(); ++k) st_.rt[static_cast<std::size_t>(order[k])].rank = static_cast<int>(k);
   }
 
@@ -996,7 +1011,7 @@ class trial_engine {
     sync_battery_lists(i);
     eligible_by_block_[block_slot(r.last_block)] += now ? 1 : -1;
   }
-  /// Whether threat i belongs in its batteries' lists (battery_eligible).
+  /// Whether threat i belongs in its batteries' lists (battery_bits).
   static bool in_battery_lists(const threat_runtime& r) { return r.listed && !r.out_of_reach; }
   /// Puts threat i into its batteries' lists, or takes it out, as in_battery_lists says.
   void sync_battery_lists(int i) {
@@ -1004,18 +1019,15 @@ class trial_engine {
     for (const int b : batteries_of(i)) list_in_battery(b, i, in);
   }
 
-  /// Puts threat i's rank into battery b's ascending list of eligible ranks,
-  /// or takes it out (if there).
+  /// Puts threat i's rank into battery b's list of eligible ranks, or takes it out.
   void list_in_battery(int b, int i, bool in) {
-    auto& list = st_.battery_eligible[static_cast<std::size_t>(b)];
-    const int rank = st_.rt[static_cast<std::size_t>(i)].rank;
-    const auto at = std::lower_bound(list.begin(), list.end(), rank);
-    const bool there = at != list.end() && *at == rank;
-    if (in == there) return;
-    if (in)
-      list.insert(at, rank);
-    else
-      list.erase(at);
+    const auto rank = static_cast<std::size_t>(st_.rt[static_cast<std::size_t>(i)].rank);
+    std::uint64_t& word = battery_words(b)[rank / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (rank % 64);
+    word = (word & ~bit) | (in ? bit : 0);
+  }
+  std::uint64_t* battery_words(int b) {
+    return st_.battery_bits.data() + static_cast<std::size_t>(b) * rank_words_;
   }
 
   /// Where a block reason (a leak_cause value, or no_block) is counted.
@@ -1265,9 +1277,10 @@ class trial_engine {
         // Every eligible threat that may need a decision: the batteries'
         // lists, and the threats out of reach that changed (joined this
         // pass, or pending for the next).
+        drop_served_work();
         pass_cursor_ = -1;
         add_pending_to_work();
-        for (const auto& list : st_.battery_eligible) merge_into_work(list);
+        for (int b = 0; b < batteries_; ++b) merge_into_work(battery_words(b));
       }
     }
     in_pass_ = false;
@@ -1299,10 +1312,9 @@ class trial_engine {
       join_pass(rank);
   }
   /// A rank after the cursor joins the current pass's work.
-  [[gnu::noinline]] void join_pass(int rank) {
-    auto& v = st_.pass_threats;
-    const auto at = std::lower_bound(v.begin() + static_cast<std::ptrdiff_t>(pass_threat_next_), v.end(), rank);
-    if (at == v.end() || *at != rank) v.insert(at, rank);
+  void join_pass(int rank) {
+    const auto r = static_cast<std::size_t>(rank);
+    st_.pass_bits[r / 64] |= std::uint64_t{1} << (r % 64);
   }
   void battery_changed(int b) {
     st_.battery_changed[static_cast<std::size_t>(b)] = ++change_count_;
@@ -1326,58 +1338,61 @@ class trial_engine {
     std::uint64_t& of = st_.source_of_pass[static_cast<std::size_t>(b)];
     if (of == pass_id_) return;
     of = pass_id_;
-    merge_into_work(st_.battery_eligible[static_cast<std::size_t>(b)]);
+    merge_into_work(battery_words(b));
   }
-  /// The ranks of `list` (ascending) after the cursor join the pass's work.
-  void merge_into_work(const std::vector<int>& list) {
-    const auto from = std::upper_bound(list.begin(), list.end(), pass_cursor_);
-    if (from == list.end()) return;
-    auto& v = st_.pass_threats;
-    const auto rest = v.begin() + static_cast<std::ptrdiff_t>(pass_threat_next_);
-    if (rest == v.end()) {
-      v.assign(from, list.end());
-    } else {
-      auto& merged = st_.pass_merge;
-      merged.clear();
-      std::set_union(rest, v.end(), from, list.end(), std::back_inserter(merged));
-      v.swap(merged);
-    }
-    pass_threat_next_ = 0;
+  /// The ranks of a battery's list join the pass's work. Those at or before
+  /// the cursor join too, but next_work never returns them, and a restart
+  /// from the top drops them first (drop_served_work): as if only the ranks
+  /// after the cursor had joined.
+  void merge_into_work(const std::uint64_t* bits) {
+    const std::size_t from = pass_cursor_ < 0 ? 0 : static_cast<std::size_t>(pass_cursor_) / 64;
+    std::uint64_t* work = st_.pass_bits.data();
+    for (std::size_t w = from; w < rank_words_; ++w) work[w] |= bits[w];
+  }
+  /// Takes the ranks up to the cursor out of the pass's work.
+  void drop_served_work() {
+    if (pass_cursor_ < 0) return;
+    const auto c = static_cast<std::size_t>(pass_cursor_);
+    std::uint64_t* work = st_.pass_bits.data();
+    std::fill(work, work + c / 64, 0);
+    work[c / 64] &= ~std::uint64_t{0} << (c % 64) << 1;  // keeps the bits after c (none when c % 64 is 63)
   }
   /// The listed threats of `pending` join the pass's work (they stay pending).
   void add_pending_to_work() {
-    auto& ranks = st_.pass_pending_ranks;
-    ranks.clear();
-    for (const int i : st_.pending)
-      if (st_.rt[static_cast<std::size_t>(i)].listed) ranks.push_back(st_.rt[static_cast<std::size_t>(i)].rank);
-    std::sort(ranks.begin(), ranks.end());
-    merge_into_work(ranks);
+    for (const int i : st_.pending) add_if_listed(i);
+  }
+  /// Threat i's rank joins the pass's work if it is listed as eligible (no branch).
+  void add_if_listed(int i) {
+    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
+    const auto rank = static_cast<std::size_t>(r.rank);
+    st_.pass_bits[rank / 64] |= static_cast<std::uint64_t>(r.listed) << (rank % 64);
   }
   /// Starts a pass's work: what changed since the last pass.
   void collect_work() {
-    auto& v = st_.pass_threats;
-    v.clear();
-    pass_threat_next_ = 0;
+    std::fill(st_.pass_bits.begin(), st_.pass_bits.end(), 0);
     for (const int i : st_.pending) {
       st_.rt[static_cast<std::size_t>(i)].pending = false;
-      if (st_.rt[static_cast<std::size_t>(i)].listed) v.push_back(st_.rt[static_cast<std::size_t>(i)].rank);
+      add_if_listed(i);
     }
     st_.pending.clear();
-    std::sort(v.begin(), v.end());
     for (const int b : st_.changed_batteries) {
       st_.changed_battery_flag[static_cast<std::size_t>(b)] = 0;
       add_source(b);
     }
     st_.changed_batteries.clear();
   }
-  /// The pass's next rank after the cursor, or -1; the list's index moves past it.
-  int next_work() {
-    const int* v = st_.pass_threats.data();
-    const std::size_t n = st_.pass_threats.size();
-    std::size_t k = pass_threat_next_;
-    while (k < n && v[k] <= pass_cursor_) ++k;
-    pass_threat_next_ = k < n ? k + 1 : n;
-    return k < n ? v[k] : -1;
+  /// The pass's next rank after the cursor, or -1.
+  int next_work() const {
+    const auto first = static_cast<std::size_t>(pass_cursor_ + 1);
+    std::size_t w = first / 64;
+    if (w >= rank_words_) return -1;
+    const std::uint64_t* work = st_.pass_bits.data();
+    std::uint64_t bits = work[w] & (~std::uint64_t{0} << (first % 64));
+    while (bits == 0) {
+      if (++w == rank_words_) return -1;
+      bits = work[w];
+    }
+    return static_cast<int>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
   }
   bool needs_decision(int i) const {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
@@ -1593,7 +1608,7 @@ class trial_engine {
   std::uint64_t pass_id_ = 0;       ///< counts decision passes (common_of)
   bool in_pass_ = false;            ///< a decision pass is under way
   int pass_cursor_ = -1;            ///< the rank the pass serves (-1: none yet)
-  std::size_t pass_threat_next_ = 0;  ///< first entry of pass_threats after the cursor
+  std::size_t rank_words_ = 0;        ///< words of a set of ranks (pass_bits, battery_bits)
   std::array<int, 8> eligible_by_block_{};  ///< eligible threats per last block reason (block_slot)
   int eligible_count_ = 0;                  ///< threats that may be fired at now (threat_runtime::listed)
   intercept_prediction scratch_rounds_[max_salvo_size];

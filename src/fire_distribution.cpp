@@ -1,5 +1,7 @@
 #include <samsim/fire_distribution.hpp>
 
+#include "builtin_order.hpp"
+
 namespace samsim {
 
 std::string_view to_string(priority_rule rule) {
@@ -38,10 +40,7 @@ class builtin_rule final : public fire_distribution_rule {
   explicit builtin_rule(const fire_distribution_settings& s) : settings_(s) {}
 
   bool served_before(const threat_view& a, const threat_view& b) const override {
-    if (a.priority != b.priority) return a.priority > b.priority;
-    if (settings_.priority == priority_rule::asset_value && a.target_value != b.target_value)
-      return a.target_value > b.target_value;
-    return a.leak_time_s < b.leak_time_s;
+    return detail::builtin_served_before(settings_.priority, a, b);
   }
 
   int choose(const threat_view&, const shooter_option* options, int count) const override {

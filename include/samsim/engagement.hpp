@@ -153,6 +153,8 @@ class engagement_model {
   /// The fire-distribution rule every trial uses: the scenario's built-in
   /// rule unless replaced. Set it before running trials.
   const fire_distribution_rule& rule() const { return *rule_; }
+  /// Whether rule() is the scenario's built-in rule (not one set_rule gave).
+  bool builtin_rule() const { return builtin_rule_; }
   void set_rule(std::shared_ptr<const fire_distribution_rule> rule);
 
  private:
@@ -163,6 +165,7 @@ class engagement_model {
   std::vector<sensor_model> sensors_;
   std::vector<pd_table> pd_tables_;
   std::shared_ptr<const fire_distribution_rule> rule_;
+  bool builtin_rule_ = true;  ///< rule_ is the scenario's built-in rule (the engine ranks threats inline)
 };
 
 /// What one battery and interceptor type did in a trial.
