@@ -234,7 +234,6 @@ struct threat_runtime {
   /// engine's one counter of changes and decisions (needs_decision).
   std::uint64_t changed_stamp = 0;
   std::uint64_t decided_stamp = 0;
-  bool pending = false;  ///< in trial_workspace::internal::pending
   bool listed = false;   ///< eligible (eligible()): in the eligible lists of its batteries
 };
 
@@ -301,9 +300,10 @@ struct trial_workspace::internal {
   /// to miss.
   std::vector<std::uint64_t> pass_bits;
   std::vector<std::uint64_t> source_of_pass;  ///< per battery: the pass whose work has its eligible threats
-  /// Threats that changed (or were held) since the last pass visited them,
-  /// once each (threat_runtime::pending): the next pass looks at them.
-  std::vector<int> pending;
+  /// The ranks of the threats that changed (or were held) since the last
+  /// pass visited them: the next pass looks at them (bits as pass_bits).
+  std::vector<std::uint64_t> pending_bits;
+  std::vector<std::uint64_t> listed_bits;  ///< the ranks of the threats listed as eligible (threat_runtime::listed)
   /// Batteries that changed since the last pass, once each
   /// (changed_battery_flag): the next pass looks at their eligible threats.
   std::vector<int> changed_batteries;
@@ -432,10 +432,10 @@ class trial_engine {
     st_.access.assign(n * static_cast<std::size_t>(batteries_), track_access{});
     st_.access_list.resize(n * static_cast<std::size_t>(batteries_));
     st_.shots.clear();
-    st_.pending.clear();
-    st_.pending.reserve(n);
     rank_words_ = (n + 63) / 64;
     st_.pass_bits.assign(rank_words_, 0);
+    st_.pending_bits.assign(rank_words_, 0);
+    st_.listed_bits.assign(rank_words_, 0);
     st_.battery_bits.assign(rank_words_ * static_cast<std::size_t>(batteries_), 0);
     for (std::size_t i = 0; i < n; ++i) {
       const threat_state& t = ws_.threats[i];
@@ -1007,6 +1007,7 @@ class trial_engine {
   [[gnu::noinline]] void list_eligible(int i, bool now) {
     threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     r.listed = now;
+    set_rank_bit(st_.listed_bits.data(), r.rank, now);
     eligible_count_ += now ? 1 : -1;
     sync_battery_lists(i);
     eligible_by_block_[block_slot(r.last_block)] += now ? 1 : -1;
@@ -1020,11 +1021,13 @@ class trial_engine {
   }
 
   /// Puts threat i's rank into battery b's list of eligible ranks, or takes it out.
-  void list_in_battery(int b, int i, bool in) {
-    const auto rank = static_cast<std::size_t>(st_.rt[static_cast<std::size_t>(i)].rank);
-    std::uint64_t& word = battery_words(b)[rank / 64];
-    const std::uint64_t bit = std::uint64_t{1} << (rank % 64);
-    word = (word & ~bit) | (in ? bit : 0);
+  void list_in_battery(int b, int i, bool in) { set_rank_bit(battery_words(b), st_.rt[static_cast<std::size_t>(i)].rank, in); }
+  /// Sets or clears a rank's bit in a set of ranks (pass_bits and the like).
+  static void set_rank_bit(std::uint64_t* words, int rank, bool on) {
+    const auto r = static_cast<std::size_t>(rank);
+    std::uint64_t& word = words[r / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (r % 64);
+    word = (word & ~bit) | (on ? bit : 0);
   }
   std::uint64_t* battery_words(int b) {
     return st_.battery_bits.data() + static_cast<std::size_t>(b) * rank_words_;
@@ -1233,10 +1236,13 @@ class trial_engine {
   /// Whether every eligible threat carries one block reason (not no_block):
   /// only then may common_block skip the pass.
   bool every_eligible_blocked() const {
+    // Every slot tested, no early exit: the counts change from pass to pass,
+    // and a branch per slot would be mispredicted.
     const int n = eligible_count_;
+    bool any = false;
     for (std::size_t k = 0; k < eligible_by_block_.size(); ++k)
-      if (k != block_slot(no_block) && eligible_by_block_[k] == n) return true;
-    return false;
+      any |= (k != block_slot(no_block)) & (eligible_by_block_[k] == n);
+    return any;
   }
 
   void assign(double t) {
@@ -1312,10 +1318,7 @@ class trial_engine {
       join_pass(rank);
   }
   /// A rank after the cursor joins the current pass's work.
-  void join_pass(int rank) {
-    const auto r = static_cast<std::size_t>(rank);
-    st_.pass_bits[r / 64] |= std::uint64_t{1} << (r % 64);
-  }
+  void join_pass(int rank) { set_rank_bit(st_.pass_bits.data(), rank, true); }
   void battery_changed(int b) {
     st_.battery_changed[static_cast<std::size_t>(b)] = ++change_count_;
     std::uint8_t& flag = st_.changed_battery_flag[static_cast<std::size_t>(b)];
@@ -1325,13 +1328,7 @@ class trial_engine {
     }
     if (in_pass_) add_source(b);
   }
-  void mark_pending(int i) {
-    bool& flag = st_.rt[static_cast<std::size_t>(i)].pending;
-    if (!flag) {
-      flag = true;
-      st_.pending.push_back(i);  // reserved for every threat: never reallocates in a trial
-    }
-  }
+  void mark_pending(int i) { set_rank_bit(st_.pending_bits.data(), st_.rt[static_cast<std::size_t>(i)].rank, true); }
   /// Battery b's eligible threats after the cursor join the pass (once a
   /// pass: a threat that joins b's list later changes, and joins by changed()).
   void add_source(int b) {
@@ -1357,24 +1354,16 @@ class trial_engine {
     std::fill(work, work + c / 64, 0);
     work[c / 64] &= ~std::uint64_t{0} << (c % 64) << 1;  // keeps the bits after c (none when c % 64 is 63)
   }
-  /// The listed threats of `pending` join the pass's work (they stay pending).
+  /// The listed pending threats join the pass's work (they stay pending).
   void add_pending_to_work() {
-    for (const int i : st_.pending) add_if_listed(i);
-  }
-  /// Threat i's rank joins the pass's work if it is listed as eligible (no branch).
-  void add_if_listed(int i) {
-    const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
-    const auto rank = static_cast<std::size_t>(r.rank);
-    st_.pass_bits[rank / 64] |= static_cast<std::uint64_t>(r.listed) << (rank % 64);
+    for (std::size_t w = 0; w < rank_words_; ++w) st_.pass_bits[w] |= st_.pending_bits[w] & st_.listed_bits[w];
   }
   /// Starts a pass's work: what changed since the last pass.
   void collect_work() {
-    std::fill(st_.pass_bits.begin(), st_.pass_bits.end(), 0);
-    for (const int i : st_.pending) {
-      st_.rt[static_cast<std::size_t>(i)].pending = false;
-      add_if_listed(i);
+    for (std::size_t w = 0; w < rank_words_; ++w) {
+      st_.pass_bits[w] = st_.pending_bits[w] & st_.listed_bits[w];
+      st_.pending_bits[w] = 0;
     }
-    st_.pending.clear();
     for (const int b : st_.changed_batteries) {
       st_.changed_battery_flag[static_cast<std::size_t>(b)] = 0;
       add_source(b);
