@@ -1356,12 +1356,14 @@ class trial_engine {
   }
   /// The listed pending threats join the pass's work (they stay pending).
   void add_pending_to_work() {
-    for (std::size_t w = 0; w < rank_words_; ++w) st_.pass_bits[w] |= st_.pending_bits[w] & st_.listed_bits[w];
+    for (std::size_t w = 0; w < rank_words_; ++w) st_.pass_bits[w] |= listed_pending(w);
   }
+  /// Word w of the set of pending threats that are listed as eligible.
+  std::uint64_t listed_pending(std::size_t w) const { return st_.pending_bits[w] & st_.listed_bits[w]; }
   /// Starts a pass's work: what changed since the last pass.
   void collect_work() {
     for (std::size_t w = 0; w < rank_words_; ++w) {
-      st_.pass_bits[w] = st_.pending_bits[w] & st_.listed_bits[w];
+      st_.pass_bits[w] = listed_pending(w);
       st_.pending_bits[w] = 0;
     }
     for (const int b : st_.changed_batteries) {
