@@ -317,7 +317,7 @@ struct trial_workspace::internal {
   /// Batteries whose radar has threats waiting for a track slot, in battery order.
   std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
-  std::vector<threat_view> views;  ///< per threat, while the order is computed
+  std::vector<threat_view> views;  ///< per threat: what the rule sees of it (fixed for the trial)
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
   std::vector<int> serial_stock;         ///< per interceptor serial: global stock index
   std::vector<double> phase_s;         ///< per battery: the trial's look phase
@@ -1046,7 +1046,8 @@ class trial_engine {
     r.last_block = reason;
   }
 
-  intercept_prediction predict(int i, int g, double launch_time_s) {
+  /// The answer stays in the shot's memory (valid until the next search of the same shot).
+  const intercept_prediction& predict(int i, int g, double launch_time_s) {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const int b = battery_of_stock(g);
     const engagement_model::type_data& type = model_.types()[static_cast<std::size_t>(type_of_stock(g))];
@@ -1060,12 +1061,10 @@ class trial_engine {
     search.reach_range_m = type.max_reach_range_m;
     search.reach_height_m = type.max_reach_height_m;
     search.time_tolerance_s = search_tolerance_s;
-    const intercept_prediction p =
-        predict_intercept(type.table, launch_time_s, r.leak_time_s, relative_track(i, b), search);
-    m.last = p;
+    m.last = predict_intercept(type.table, launch_time_s, r.leak_time_s, relative_track(i, b), search);
     m.answers_launch_s = launch_time_s;
     m.resume_launch_s = launch_time_s;
-    return p;
+    return m.last;
   }
 
   /// Earliest launch time after `t_from` at which an intercept by stock g may
@@ -1466,7 +1465,7 @@ class trial_engine {
       }
     }
     if (count > 0) {
-      const int pick = rule_.choose(view(i), st_.options.data(), count);
+      const int pick = rule_.choose(st_.views[static_cast<std::size_t>(i)], st_.options.data(), count);
       if (pick >= 0 && pick < count) {
         launch_salvo(i, pick, t);
         return st_.options[static_cast<std::size_t>(pick)].battery;
