@@ -20,15 +20,12 @@ rev=${1:-HEAD}
 trials=${2:-4000}
 jobs=$(nproc 2>/dev/null || echo 2)
 work=build-golden
+. scripts/revision-lib.sh
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs" --target samsim_cli json_compare >/dev/null
-rm -rf "$work/src" && mkdir -p "$work"
-git worktree add -f --detach "$work/src" "$rev" >/dev/null 2>&1
-trap 'git worktree remove --force "$work/src" >/dev/null 2>&1 || true' EXIT
-cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DSAMSIM_BUILD_TESTS=OFF \
-  -DSAMSIM_BUILD_EXAMPLES=OFF -DSAMSIM_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$work/build" -j"$jobs" --target samsim_cli >/dev/null
+trap 'remove_revision "$work"' EXIT
+build_revision "$rev" "$work"
 
 status=0
 for scenario in reference-raid saturation-raid; do
@@ -90,14 +87,10 @@ done
 
 # Speed: the two builds alternate so that both see the same machine load.
 best() { sort -g | head -1; }
-us_per_trial() {
-  "$1" bench examples/scenarios/reference-raid.json --trials "$trials" --threads 1 --json - 2>/dev/null |
-    sed -n 's/.*"us_per_trial": \([0-9.eE+-]*\).*/\1/p'
-}
 golden_us=() current_us=()
 for _ in 1 2 3; do
-  golden_us+=("$(us_per_trial "$work/build/samsim")")
-  current_us+=("$(us_per_trial build/samsim)")
+  golden_us+=("$(us_per_trial "$work/build/samsim" examples/scenarios/reference-raid.json "$trials")")
+  current_us+=("$(us_per_trial build/samsim examples/scenarios/reference-raid.json "$trials")")
 done
 g=$(printf '%s\n' "${golden_us[@]}" | best)
 c=$(printf '%s\n' "${current_us[@]}" | best)
