@@ -636,8 +636,11 @@ class trial_engine {
   void record(double t_s, trace_kind kind, int threat, int launcher = -1, int interceptor = -1, double value = 0.0,
               int battery = -1, int type = -1) {
     if (trace_) [[unlikely]]
-      trace_->push_back(trace_event{t_s, kind, threat, launcher, interceptor, value, battery, type});
+      append_trace(trace_event{t_s, kind, threat, launcher, interceptor, value, battery, type});
   }
+  /// Out of line and cold: a traced trial is rare, and the many record()
+  /// sites then cost the untraced ones a test, not the trace's code.
+  [[gnu::noinline, gnu::cold]] void append_trace(const trace_event& e) { trace_->push_back(e); }
 
   void loop() {
     auto& queue = st_.queue;
