@@ -75,7 +75,7 @@ printf '%s\n' "${ratios[@]}" | sort -g | awk -v rev="$rev" '
            rev, med, x[j], x[n + 1 - j], j, n + 1 - j, n
   }
   function lgamma(z,   s) { s = 0; for (; z > 1; --z) s += log(z - 1); return s }'
-o_best=$(printf '%s\n' "${old_us[@]}" | sort -g | head -1)
-n_best=$(printf '%s\n' "${new_us[@]}" | sort -g | head -1)
+o_best=$(printf '%s\n' "${old_us[@]}" | fastest)
+n_best=$(printf '%s\n' "${new_us[@]}" | fastest)
 awk -v o="$o_best" -v n="$n_best" -v rev="$rev" 'BEGIN {
   printf "fastest run: %s %.2f us/trial, working tree %.2f us/trial: ratio %.3f\n", rev, o, n, n / o }'

@@ -86,14 +86,13 @@ for path in examples/scenarios/*.json; do
 done
 
 # Speed: the two builds alternate so that both see the same machine load.
-best() { sort -g | head -1; }
 golden_us=() current_us=()
 for _ in 1 2 3; do
   golden_us+=("$(us_per_trial "$work/build/samsim" examples/scenarios/reference-raid.json "$trials")")
   current_us+=("$(us_per_trial build/samsim examples/scenarios/reference-raid.json "$trials")")
 done
-g=$(printf '%s\n' "${golden_us[@]}" | best)
-c=$(printf '%s\n' "${current_us[@]}" | best)
+g=$(printf '%s\n' "${golden_us[@]}" | fastest)
+c=$(printf '%s\n' "${current_us[@]}" | fastest)
 awk -v g="$g" -v c="$c" -v rev="$rev" 'BEGIN {
   printf "reference-raid speed (1 thread, best of 3 alternating runs): %s %.1f us/trial, working tree %.1f us/trial: %.2fx\n", rev, g, c, g / c }'
 exit $status

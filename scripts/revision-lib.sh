@@ -23,3 +23,6 @@ us_per_trial() {
   "${pin[@]}" "$1" bench "$2" --trials "$3" --threads 1 --json - 2>/dev/null |
     sed -n 's/.*"us_per_trial": \([0-9.eE+-]*\).*/\1/p'
 }
+
+# fastest: the least of the numbers on standard input, one per line.
+fastest() { sort -g | head -1; }

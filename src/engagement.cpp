@@ -1049,7 +1049,8 @@ class trial_engine {
     r.last_block = reason;
   }
 
-  /// The answer stays in the shot's memory (valid until the next search of the same shot).
+  /// The answer, kept in the shot's memory: valid until that shot is searched
+  /// again or a new track grows the table of shots (gain_access); copy it.
   const intercept_prediction& predict(int i, int g, double launch_time_s) {
     const threat_runtime& r = st_.rt[static_cast<std::size_t>(i)];
     const int b = battery_of_stock(g);

@@ -77,7 +77,7 @@ class random_stream {
   /// Next raw 64-bit word (two 32-bit words, first one high).
   std::uint64_t next_u64() {
     if (word_ == 4) refill();
-    if (word_ != 3) [[likely]] {  // both words in this block: one test instead of two
+    if (word_ != 3) [[likely]] {  // both words in this block: read together, the index updated once
       const std::uint64_t hi = block_.v[word_], lo = block_.v[word_ + 1];
       word_ += 2;
       return (hi << 32) | lo;
