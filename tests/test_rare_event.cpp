@@ -123,10 +123,34 @@ TEST_CASE("salvo pattern probabilities: closed forms, and they sum to 1", "[rare
 TEST_CASE("biased Pd of a look: the miss scale, its bounds, certain looks unchanged", "[rare_event]") {
   CHECK(biased_pd(0.8, 2.0) == Approx(0.6).epsilon(1e-15));  // miss 2 x 0.2
   CHECK(biased_pd(0.8, 0.5) == Approx(0.9).epsilon(1e-15));
-  CHECK(biased_pd(0.8, 1000.0) == Approx(biased_look_floor * 0.8).epsilon(1e-12));  // miss at most 1 - f pd
+  CHECK(biased_pd(0.8, 1000.0) == Approx(0.8 / 1000.0).epsilon(1e-12));  // miss at most 1 - pd / m
+  CHECK(biased_pd(0.01, 2.0) == Approx(0.005).epsilon(1e-12));  // 2 x 0.99 > 1 - 0.01 / 2: Pd at least pd / m
+  CHECK(biased_pd(0.6, 2.0) == Approx(0.3).epsilon(1e-12));     // the two bounds meet at pd = m / (m + 1) = 2/3
+  CHECK(biased_pd(0.7, 2.0) == Approx(0.4).epsilon(1e-12));     // above it the miss is m (1 - pd) = 0.6
   CHECK(biased_pd(0.8, 1e-9) == Approx(1.0 - biased_look_floor * 0.2).epsilon(1e-12));  // miss at least f (1 - pd)
   CHECK(biased_pd(1.0, 5.0) == 1.0);
   CHECK(biased_pd(0.0, 5.0) == 0.0);
+}
+
+TEST_CASE("biased Pd of a look: its likelihood ratio is bounded by the miss scale", "[rare_event]") {
+  // A look of Pd p drawn with Pd q weighs p / q when it detects and
+  // (1 - p) / (1 - q) when it misses. With the bounds of biased_pd both are at
+  // most max(m, 1 / max(m, f)): no look, whatever its Pd, can carry a weight
+  // that the sampler almost never draws (the heavy tail that biased far-away
+  // looks low when the biased Pd could fall to f p).
+  for (const double m : {1e-4, 0.01, 0.5, 1.0, 1.2, 2.0, 10.0, 1000.0}) {
+    // (1 + 1e-3): room for the rounding of 1 - p and 1 - q near p = 1, far
+    // below the factor 1000 / m the old bound allowed.
+    const double bound = std::max(m, 1.0 / std::max(m, biased_look_floor)) * (1.0 + 1e-3);
+    for (const double p : {1e-9, 1e-4, 0.01, 0.1, 0.3, 0.5, 0.6, 0.9, 0.99, 1.0 - 1e-9}) {
+      const double q = biased_pd(p, m);
+      INFO("m " << m << ", p " << p << ", q " << q);
+      REQUIRE(q > 0.0);
+      REQUIRE(q < 1.0);
+      CHECK(p / q <= bound);
+      CHECK((1.0 - p) / (1.0 - q) <= bound);
+    }
+  }
 }
 
 TEST_CASE("importance law: checked against the scenario", "[rare_event]") {
@@ -244,13 +268,17 @@ TEST_CASE("biased detection: a threat seen late agrees with plain Monte Carlo", 
   // (outside_envelope), the rest from missed rounds; P(leak) is about 0.004.
   // Plain Monte Carlo and importance sampling use different trials (plain:
   // 0.., importance sampling under another seed): independent estimates.
+  // Enough trials on both sides (standard errors near 1e-4) that a law whose
+  // weights are heavy-tailed shows: with the old bound on the biased Pd (no
+  // lower than 0.001 p), both estimates came out near 0.0034 against 0.0040.
+  // Each check fails by chance with probability 6e-5 (4 sd, two-sided).
   json j = read_scenario_json(scenario_dir + "/single-threat.json");
   j["threat_classes"]["cruise"]["rcs_m2"] = 1e-4;
   j["threat_classes"]["cruise"]["swerling"] = 1;
   j["battery"]["interceptor"]["pk"]["default"] = 0.9;
   const engagement_model model = single_threat_model(j);
   monte_carlo_options plain;
-  plain.trials = 20000;
+  plain.trials = 400000;
   plain.seed = 41;
   plain.threads = 2;
   const monte_carlo_result mc = run_monte_carlo(model, plain);
@@ -261,9 +289,9 @@ TEST_CASE("biased detection: a threat seen late agrees with plain Monte Carlo", 
   // Detection alone biased, by a fixed law (miss scale 2); then kills and detection tuned by cross-entropy.
   importance_law law = unbiased_law(model, biasing_scope::every_threat);
   law.detection_miss_scale = {2.0};
-  const rare_event_result fixed = run_fixed(model, law, 8000, 43);
+  const rare_event_result fixed = run_fixed(model, law, 100000, 43);
   CHECK(within_4_se(fixed.p_leak.estimate - p_plain, 0.0, std::hypot(fixed.p_leak.standard_error, se_plain)));
-  rare_event_options o = quick_options(4000, 47);
+  rare_event_options o = quick_options(100000, 47);
   o.tune_detection = true;
   const rare_event_result tuned = run_rare_event(model, o);
   REQUIRE(tuned.law.detection_miss_scale.size() == 1);

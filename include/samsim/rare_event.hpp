@@ -79,13 +79,23 @@ struct importance_law {
 inline constexpr double biased_look_floor = 1e-3;
 
 /// Pd of a look of scenario Pd `pd` under a detection miss scale m: the miss
-/// probability m (1 - pd), kept within [f (1 - pd), 1 - f pd] (f =
+/// probability m (1 - pd), kept within [f (1 - pd), 1 - pd / max(m, 1)] (f =
 /// biased_look_floor). A Pd of 0 or 1 is not changed.
+///
+/// The upper bound keeps the biased Pd at least pd / m, so that a look's
+/// likelihood ratio P/Q is at most max(m, 1 / max(m, f)) whether it detects
+/// or misses. Without it (a bound of 1 - f pd), a scale above 1 would push
+/// every look of Pd below m / (m + 1), most looks of a far target, down to
+/// f pd: a detection there would weigh 1/f = 1000, the paths that have one
+/// would almost never be drawn, and the estimate would come out low with a
+/// standard error that does not show it.
 inline double biased_pd(double pd, double miss_scale) {
   if (!(pd > 0.0 && pd < 1.0)) return pd;
   const double miss = miss_scale * (1.0 - pd);
-  const double least = biased_look_floor * (1.0 - pd), most = 1.0 - biased_look_floor * pd;
-  return 1.0 - (miss < least ? least : (miss > most ? most : miss));
+  // At the upper bound, pd / m itself: 1 - (1 - pd / m) would lose its digits when it is small.
+  if (miss_scale >= 1.0 && miss >= 1.0 - pd / miss_scale) return pd / miss_scale;
+  const double least = biased_look_floor * (1.0 - pd);  // binds only for m < f
+  return 1.0 - (miss < least ? least : miss);
 }
 
 /// Checks a law against the expanded scenario (sizes, Pk in (0, 1), raid
