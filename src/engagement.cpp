@@ -317,6 +317,7 @@ struct trial_workspace::internal {
   /// Batteries whose radar has threats waiting for a track slot, in battery order.
   std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
+  std::vector<detail::rank_key> rank_keys, rank_scratch;  ///< the built-in rule's ranking (rank_threats)
   std::vector<threat_view> views;  ///< per threat: what the rule sees of it (fixed for the trial)
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
   std::vector<int> serial_stock;         ///< per interceptor serial: global stock index
@@ -546,24 +547,27 @@ class trial_engine {
   void rank_threats() {
     auto& order = st_.order;
     order.resize(ws_.threats.size());
-    std::iota(order.begin(), order.end(), 0);
     auto& views = st_.views;
     views.clear();
     for (std::size_t i = 0; i < order.size(); ++i) views.push_back(view(static_cast<int>(i)));
-    auto rank_by = [&order, &views](auto&& before) {
-      std::sort(order.begin(), order.end(), [&before, &views](int a, int b) {
+    if (model_.builtin_rule()) {
+      // The built-in order as keys, sorted without branches (detail/merge_sort.hpp):
+      // no virtual call, and no mispredicted branch, per comparison.
+      const priority_rule rule = sc_.fire_distribution.priority;
+      auto& keys = st_.rank_keys;
+      keys.resize(views.size());
+      st_.rank_scratch.resize(views.size());
+      for (std::size_t i = 0; i < views.size(); ++i) keys[i] = detail::builtin_rank_key(rule, views[i]);
+      detail::merge_sort(keys.data(), keys.size(), st_.rank_scratch.data(), detail::rank_key_less);
+      for (std::size_t k = 0; k < keys.size(); ++k) order[k] = static_cast<int>(keys[k].w2 & 0xffff'ffffu);
+    } else {
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(), [this, &views](int a, int b) {
         const threat_view& va = views[static_cast<std::size_t>(a)];
         const threat_view& vb = views[static_cast<std::size_t>(b)];
-        if (before(va, vb)) return true;
-        return a < b && !before(vb, va);  // ties by index
+        if (rule_.served_before(va, vb)) return true;
+        return a < b && !rule_.served_before(vb, va);  // ties by index
       });
-    };
-    if (model_.builtin_rule()) {
-      // The built-in order inline: no virtual call per comparison.
-      const priority_rule rule = sc_.fire_distribution.priority;
-      rank_by([rule](const threat_view& a, const threat_view& b) { return detail::builtin_served_before(rule, a, b); });
-    } else {
-      rank_by([this](const threat_view& a, const threat_view& b) { return rule_.served_before(a, b); });
     }
     for (std::size_t k = 0; k < order.size(); ++k) st_.rt[static_cast<std::size_t>(order[k])].rank = static_cast<int>(k);
   }

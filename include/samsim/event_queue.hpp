@@ -14,10 +14,11 @@
 /// Events known before the run starts (a trial's confirmations and leaks,
 /// most of its events) can go to a sorted run instead (push_to_run, then
 /// sort_run): the queue merges the run with the heap as it pops, in exactly
-/// the order the heap alone would give, and the heap stays small.
+/// the order the heap alone would give, and the heap stays small. The run is
+/// sorted by a merge sort without data-dependent branches (detail/merge_sort.hpp).
 
-#include <algorithm>
-#include <bit>
+#include <samsim/detail/merge_sort.hpp>
+
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -66,7 +67,12 @@ class event_queue {
   }
   /// Sorts the entries pushed to the run that are still to come out.
   void sort_run() {
-    std::sort(run_.begin() + static_cast<std::ptrdiff_t>(run_next_), run_.end(), before);
+    const std::size_t n = run_.size() - run_next_;
+    if (scratch_.size() < n) scratch_.resize(n);
+    if (counts_.size() < 2 * n + 2) counts_.resize(2 * n + 2);
+    detail::time_bucket_sort(
+        run_.data() + run_next_, n, scratch_.data(), counts_.data(), [](const entry& e) { return e.time_s(); },
+        [](const entry& a, const entry& b) { return before(a, b); });
     sorted_ = true;
   }
 
@@ -148,16 +154,9 @@ class event_queue {
   static bool before(const entry& a, const entry& b) noexcept { return key(a) < key(b); }
 
   // Integer compares are cheaper than floating-point ones (no unordered case).
-  // Flipping the sign bit of a non-negative double, or every bit of a negative
-  // one, gives an unsigned integer in the same order; -0 is folded into +0 so
-  // that equal times stay equal. Times must not be NaN.
-  static std::uint64_t time_key(double t_s) noexcept {
-    const std::uint64_t bits = std::bit_cast<std::uint64_t>(t_s + 0.0);
-    return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
-  }
-  static double key_time(std::uint64_t key) noexcept {
-    return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
-  }
+  // Times must not be NaN; -0 is the instant 0.
+  static std::uint64_t time_key(double t_s) noexcept { return detail::ordered_bits(t_s); }
+  static double key_time(std::uint64_t key) noexcept { return detail::from_ordered_bits(key); }
 
   /// Whether the next entry out is the run's.
   bool from_run() const noexcept {
@@ -166,6 +165,8 @@ class event_queue {
 
   std::vector<entry> heap_;
   std::vector<entry> run_;  ///< sorted from run_next_ on (after sort_run)
+  std::vector<entry> scratch_;  ///< sort_run's second buffer (kept, so a trial allocates nothing)
+  std::vector<std::uint32_t> counts_;  ///< sort_run's bucket counts
   std::size_t run_next_ = 0;
   bool sorted_ = true;
   std::uint64_t sequence_ = 0;
