@@ -317,7 +317,16 @@ struct trial_workspace::internal {
   /// Batteries whose radar has threats waiting for a track slot, in battery order.
   std::vector<int> slot_waiting_batteries;
   std::vector<int> order;  ///< threats in service order (rank)
-  std::vector<detail::rank_key> rank_keys, rank_scratch;  ///< the built-in rule's ranking (rank_threats)
+  /// The built-in rule's ranking (rank_threats): each threat's key, and a
+  /// number that orders as the key does, for the bucket sort.
+  struct ranked {
+    detail::rank_key key;
+    double order_s;
+  };
+  std::vector<ranked> rank_keys, rank_scratch;
+  std::vector<std::uint32_t> rank_counts;
+  std::vector<detail::rank_key> group_keys;  ///< per raid group: priority and value (place_groups)
+  std::vector<double> group_place;           ///< per raid group: its place in the built-in order
   std::vector<threat_view> views;  ///< per threat: what the rule sees of it (fixed for the trial)
   std::vector<std::uint8_t> kill_flags;  ///< per interceptor serial
   std::vector<int> serial_stock;         ///< per interceptor serial: global stock index
@@ -541,6 +550,30 @@ class trial_engine {
     return v;
   }
 
+  /// Each raid group's place in the built-in order, as a number: every
+  /// threat of a group has the group's class and target, so its priority and
+  /// target value, and the built-in order compares those before the leak
+  /// time. The place is the count of groups strictly before it (equal for
+  /// groups that tie), so places order as the rank keys' first words do.
+  void place_groups(priority_rule rule) {
+    const auto& groups = sc_.raid.groups;
+    auto& key = st_.group_keys;
+    key.clear();
+    for (const raid_group& g : groups) {
+      threat_view v;
+      v.priority = sc_.classes[static_cast<std::size_t>(g.class_index)].priority;
+      v.target_value = g.target.type == target_ref::kind::battery
+                           ? sc_.batteries[static_cast<std::size_t>(g.target.index)].value
+                           : sc_.assets[static_cast<std::size_t>(g.target.index)].value;
+      const detail::rank_key k = detail::builtin_rank_key(rule, v);  // leak time 0, index 0
+      key.push_back({k.w0, k.w1 >> 32 << 32, 0});                   // priority and value only
+    }
+    auto& place = st_.group_place;
+    place.assign(groups.size(), 0.0);
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      for (std::size_t h = 0; h < groups.size(); ++h) place[g] += detail::rank_key_less(key[h], key[g]) ? 1.0 : 0.0;
+  }
+
   /// The service order of the trial: the rule's order, ties by index. Threats
   /// keep their order for the whole trial (their priorities, targets and
   /// leak times do not change), so it is computed once, as a rank.
@@ -551,15 +584,44 @@ class trial_engine {
     views.clear();
     for (std::size_t i = 0; i < order.size(); ++i) views.push_back(view(static_cast<int>(i)));
     if (model_.builtin_rule()) {
-      // The built-in order as keys, sorted without branches (detail/merge_sort.hpp):
-      // no virtual call, and no mispredicted branch, per comparison.
+      // The built-in order as keys, sorted by buckets (detail/merge_sort.hpp):
+      // no virtual call per comparison, and few mispredicted branches.
       const priority_rule rule = sc_.fire_distribution.priority;
       auto& keys = st_.rank_keys;
-      keys.resize(views.size());
-      st_.rank_scratch.resize(views.size());
-      for (std::size_t i = 0; i < views.size(); ++i) keys[i] = detail::builtin_rank_key(rule, views[i]);
-      detail::merge_sort(keys.data(), keys.size(), st_.rank_scratch.data(), detail::rank_key_less);
-      for (std::size_t k = 0; k < keys.size(); ++k) order[k] = static_cast<int>(keys[k].w2 & 0xffff'ffffu);
+      const std::size_t n = views.size();
+      keys.resize(n);
+      st_.rank_scratch.resize(n);
+      st_.rank_counts.resize(2 * n + 2);
+      place_groups(rule);
+      double lo = infinity, hi = -infinity;
+      for (const threat_view& v : views) {
+        lo = std::min(lo, v.leak_time_s);
+        hi = std::max(hi, v.leak_time_s);
+      }
+      // A number that orders as the key (less implies <=) for the bucket
+      // sort: the group's place times a span wider than the leak times',
+      // plus the leak time from the earliest. A span of (hi - lo) + 1 keeps
+      // the groups' ranges 1 s apart, far above the rounding of numbers
+      // below 2^40; beyond (or with no finite span), the merge sort.
+      const double span = (hi - lo) + 1.0;
+      bool spread = n > 0 && std::isfinite(span) && static_cast<double>(sc_.raid.groups.size()) * span < 0x1p40;
+      for (std::size_t i = 0; i < n; ++i) {
+        const threat_view& v = views[i];
+        const auto g = static_cast<std::size_t>(ws_.threats[i].group_index);
+        const detail::rank_key k = detail::builtin_rank_key(rule, v);
+        // The threat's priority and value are its group's (checked: a place is only valid then).
+        spread &= k.w0 == st_.group_keys[g].w0 && (k.w1 >> 32) == (st_.group_keys[g].w1 >> 32);
+        keys[i] = {k, st_.group_place[g] * span + (v.leak_time_s - lo)};
+      }
+      using ranked = trial_workspace::internal::ranked;
+      auto less = [](const ranked& a, const ranked& b) { return detail::rank_key_less(a.key, b.key); };
+      if (spread)
+        detail::time_bucket_sort(
+            keys.data(), n, st_.rank_scratch.data(), st_.rank_counts.data(),
+            [](const ranked& r) { return r.order_s; }, less);
+      else
+        detail::merge_sort(keys.data(), n, st_.rank_scratch.data(), less);
+      for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<int>(keys[k].key.w2 & 0xffff'ffffu);
     } else {
       std::iota(order.begin(), order.end(), 0);
       std::sort(order.begin(), order.end(), [this, &views](int a, int b) {
